@@ -1,0 +1,11 @@
+//! The core: data, models, losses, training steps, metrics and checkpoints.
+//!
+//! Pure Burn: every function takes a `&Device` and none creates one; no web or file I/O.
+
+pub mod checkpoint;
+pub mod classifier;
+pub mod data;
+pub mod loss;
+pub mod metrics;
+pub mod models;
+pub mod train;
