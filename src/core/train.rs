@@ -180,6 +180,7 @@ pub struct GanTrainer {
     noise_rng: StdRng,
     sampler: BatchSampler,
     steps: u64,
+    generator_sign: f32,
 }
 
 /// Standard-normal latent vectors `[n, dim]` drawn on the host (identical on every backend).
@@ -210,6 +211,7 @@ impl GanTrainer {
             generator,
             discriminator,
             steps: 0,
+            generator_sign: 1.0,
         })
     }
 
@@ -223,6 +225,14 @@ impl GanTrainer {
         self.generator = generator.fork(&self.device);
         self.discriminator = discriminator.fork(&self.device);
         self.steps = steps;
+        self
+    }
+
+    /// Multiplies the generator's loss by `sign`: −1 makes G help D instead of fooling it.
+    ///
+    /// An ablation for tests: a learning test must fail with the sign flipped.
+    pub fn with_generator_sign(mut self, sign: f32) -> Self {
+        self.generator_sign = sign;
         self
     }
 
@@ -288,7 +298,7 @@ impl GanTrainer {
 
         let z = latent_noise(&mut self.noise_rng, batch, latent, &self.device);
         let fake_logits = self.discriminator.forward(self.generator.forward(z));
-        let g_loss = self.config.loss.generator(fake_logits);
+        let g_loss = self.config.loss.generator(fake_logits) * self.generator_sign;
         let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
         self.generator = self
             .opt_g

@@ -20,6 +20,9 @@ pub struct MlpGanConfig {
     /// Discriminator hidden widths.
     #[config(default = "vec![512, 256, 128]")]
     pub discriminator_hidden: Vec<usize>,
+    /// BatchNorm after every generator hidden layer but the first (the guide's choice).
+    #[config(default = true)]
+    pub batch_norm: bool,
 }
 
 /// One hidden layer of the generator: Linear, optional BatchNorm, LeakyReLU.
@@ -51,7 +54,7 @@ impl MlpGanConfig {
         for (i, &next) in self.generator_hidden.iter().enumerate() {
             blocks.push(GenBlock {
                 linear: LinearConfig::new(width, next).init(device),
-                norm: (i > 0).then(|| BatchNormConfig::new(next).init(device)),
+                norm: (self.batch_norm && i > 0).then(|| BatchNormConfig::new(next).init(device)),
             });
             width = next;
         }

@@ -1,0 +1,12 @@
+//! The engine: a training session driven by typed [`Command`]s, emitting typed [`Event`]s.
+//!
+//! The same code runs in the page's Web Worker and in the command line; only the device,
+//! the clock and the transport differ.
+
+pub mod protocol;
+mod session;
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+pub mod worker;
+
+pub use protocol::{BackendChoice, BackendInfo, Command, Event, LiveSettings, StepRecord, ToWorker};
+pub use session::{Engine, EngineError, SAMPLE_GRID};

@@ -1,0 +1,252 @@
+use std::rc::Rc;
+
+use burn::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use crate::core::checkpoint::{self, CheckpointError};
+use crate::core::classifier::Classifier;
+use crate::core::data::{MnistSet, to_bytes};
+use crate::core::metrics::ClassStats;
+use crate::core::train::{GanTrainer, StepStats, TrainConfig, latent_noise};
+
+use super::protocol::{Command, Event, StepRecord};
+
+/// Samples in the live grid (8×8), drawn from one fixed latent batch.
+pub const SAMPLE_GRID: usize = 64;
+/// Time budget of one [`Engine::tick`] before it reports, in milliseconds.
+const TICK_BUDGET_MS: f64 = 200.0;
+
+/// Why the engine could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Reading a tensor back from the device failed.
+    #[error("reading results from the device failed: {0}")]
+    Readback(String),
+    /// A checkpoint could not be used.
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// The device returned something of the wrong size.
+    #[error("unexpected result from the device: {0}")]
+    Shape(String),
+}
+
+async fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, EngineError> {
+    let data = t.into_data_async().await.map_err(|e| EngineError::Readback(format!("{e:?}")))?;
+    data.try_into_vec_as::<f32>().map_err(|e| EngineError::Readback(format!("{e:?}")))
+}
+
+struct Run {
+    trainer: GanTrainer,
+    fixed_z: Tensor<2>,
+    elapsed_ms: f64,
+    last_sample_step: Option<u64>,
+}
+
+/// A training session: owns the data, the classifier and the current run.
+pub struct Engine {
+    device: Device,
+    data: Rc<MnistSet>,
+    classifier: Classifier,
+    run: Run,
+    running: bool,
+    pause_at: Option<u64>,
+    sample_every: u32,
+    clock: fn() -> f64,
+}
+
+impl Engine {
+    /// Starts an engine on `device` with a first run of `config`.
+    ///
+    /// `clock` returns milliseconds from any fixed origin (`performance.now()`, `Instant`).
+    pub fn new(
+        device: &Device,
+        data: Rc<MnistSet>,
+        classifier: Classifier,
+        config: TrainConfig,
+        clock: fn() -> f64,
+    ) -> Result<Self, Vec<crate::core::train::FieldError>> {
+        let run = Self::make_run(config, &data, device)?;
+        Ok(Self { device: device.clone(), data, classifier, run, running: false, pause_at: None, sample_every: 10, clock })
+    }
+
+    fn make_run(config: TrainConfig, data: &MnistSet, device: &Device) -> Result<Run, Vec<crate::core::train::FieldError>> {
+        let latent = config.architecture.latent_dim;
+        let mut rng = StdRng::seed_from_u64(config.seed.wrapping_add(1000));
+        let trainer = GanTrainer::new(config, data.len(), device)?;
+        let fixed_z = latent_noise(&mut rng, SAMPLE_GRID, latent, device);
+        Ok(Run { trainer, fixed_z, elapsed_ms: 0.0, last_sample_step: None })
+    }
+
+    /// Whether the engine trains continuously.
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+
+    /// The current run's trainer.
+    pub fn trainer(&self) -> &GanTrainer {
+        &self.run.trainer
+    }
+
+    /// Events that describe the fresh state after start-up or a reset.
+    pub async fn announce(&mut self) -> Vec<Event> {
+        let mut events = vec![Event::Started {
+            config: self.run.trainer.config().clone(),
+            step: self.run.trainer.steps(),
+        }];
+        events.extend(self.samples_event().await);
+        events
+    }
+
+    /// Handles one command.
+    pub async fn handle(&mut self, command: Command) -> Vec<Event> {
+        match command {
+            Command::Reset(config) => match Self::make_run(config, &self.data, &self.device) {
+                Ok(run) => {
+                    self.run = run;
+                    self.running = false;
+                    let mut events = vec![Event::Running(false)];
+                    events.extend(self.announce().await);
+                    events
+                }
+                Err(errors) => vec![Event::Rejected(errors)],
+            },
+            Command::Update(s) => match self.run.trainer.update_live(s.lr_g, s.lr_d, s.batch_size, s.d_steps, s.loss) {
+                Ok(()) => Vec::new(),
+                Err(errors) => vec![Event::Rejected(errors)],
+            },
+            Command::Start => {
+                self.running = true;
+                vec![Event::Running(true)]
+            }
+            Command::Pause => {
+                self.running = false;
+                let mut events = vec![Event::Running(false)];
+                events.extend(self.samples_event().await);
+                events
+            }
+            Command::Step => {
+                self.running = false;
+                let mut events = self.train_for(0.0).await;
+                events.extend(self.samples_event().await);
+                events
+            }
+            Command::PauseAt(step) => {
+                self.pause_at = step;
+                Vec::new()
+            }
+            Command::SampleEvery(n) => {
+                self.sample_every = n.max(1);
+                Vec::new()
+            }
+            Command::LoadCheckpoint(bytes) => match self.load_checkpoint(&bytes) {
+                Ok(()) => {
+                    self.running = false;
+                    let mut events = vec![Event::Running(false)];
+                    events.extend(self.announce().await);
+                    events
+                }
+                Err(e) => vec![Event::Error(e.to_string())],
+            },
+        }
+    }
+
+    fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
+        let loaded = checkpoint::load_gan(bytes, &self.device)?;
+        let run = Self::make_run(loaded.config, &self.data, &self.device)
+            .map_err(|e| CheckpointError::Config(e.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))?;
+        let trainer = run.trainer.with_networks(loaded.networks.generator, loaded.networks.discriminator, loaded.steps);
+        self.run = Run { trainer, ..run };
+        Ok(())
+    }
+
+    /// Saves the current run as a checkpoint (burnpack bytes).
+    ///
+    /// Reads weights synchronously: call it natively or on the CPU backend.
+    pub fn checkpoint(&self) -> Result<Vec<u8>, EngineError> {
+        let t = &self.run.trainer;
+        Ok(checkpoint::save_gan(t.generator(), t.discriminator(), t.config(), t.steps())?)
+    }
+
+    /// While running: trains for about 200 ms, then reports progress (and samples when due).
+    pub async fn tick(&mut self) -> Vec<Event> {
+        if !self.running {
+            return Vec::new();
+        }
+        if self.pause_at.is_some_and(|at| self.run.trainer.steps() >= at) {
+            self.running = false;
+            return vec![Event::Running(false)];
+        }
+        let mut events = self.train_for(TICK_BUDGET_MS).await;
+        let step = self.run.trainer.steps();
+        let reached = self.pause_at.is_some_and(|at| step >= at);
+        let due = match self.run.last_sample_step {
+            Some(last) => step >= last + self.sample_every as u64,
+            None => true,
+        };
+        if due || reached {
+            events.extend(self.samples_event().await);
+        }
+        if reached {
+            self.running = false;
+            events.push(Event::Running(false));
+        }
+        events
+    }
+
+    /// Trains at least one step and until `budget_ms` has passed; reports the steps.
+    pub async fn train_for(&mut self, budget_ms: f64) -> Vec<Event> {
+        let start = (self.clock)();
+        let mut records = Vec::new();
+        loop {
+            match self.step_once().await {
+                Ok(record) => records.push(record),
+                Err(e) => {
+                    self.running = false;
+                    return vec![Event::Error(e.to_string()), Event::Running(false)];
+                }
+            }
+            let at_limit = self.pause_at.is_some_and(|at| self.run.trainer.steps() >= at);
+            if at_limit || (self.clock)() - start >= budget_ms {
+                break;
+            }
+        }
+        let spent = ((self.clock)() - start).max(1e-3);
+        self.run.elapsed_ms += spent;
+        let steps_per_sec = records.len() as f32 / (spent as f32 / 1000.0);
+        let config = self.run.trainer.config();
+        // Each step: D sees a real and a fake batch per D step, G one fake batch.
+        let images_per_step = (config.batch_size * (2 * config.d_steps + 1)) as f32;
+        vec![Event::Progress {
+            records,
+            steps_per_sec,
+            images_per_sec: steps_per_sec * images_per_step,
+            elapsed_ms: self.run.elapsed_ms,
+        }]
+    }
+
+    /// One training step, read back.
+    pub async fn step_once(&mut self) -> Result<StepRecord, EngineError> {
+        let values = read_f32(self.run.trainer.step(&self.data)).await?;
+        let stats = StepStats::from_values(&values).ok_or_else(|| EngineError::Shape(format!("{} step statistics", values.len())))?;
+        Ok(StepRecord { step: self.run.trainer.steps(), stats })
+    }
+
+    async fn samples_event(&mut self) -> Vec<Event> {
+        match self.samples().await {
+            Ok(event) => vec![event],
+            Err(e) => vec![Event::Error(e.to_string())],
+        }
+    }
+
+    /// The fixed-latent sample grid and the classifier's view of it.
+    pub async fn samples(&mut self) -> Result<Event, EngineError> {
+        let images = self.run.trainer.generate(self.run.fixed_z.clone());
+        let probs = self.classifier.probabilities(images.clone());
+        let pixels = to_bytes(&read_f32(images).await?);
+        let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
+        let step = self.run.trainer.steps();
+        self.run.last_sample_step = Some(step);
+        Ok(Event::Samples { step, pixels, stats })
+    }
+}

