@@ -1,0 +1,142 @@
+// Browser test: the built page (trunk build --release → dist/) in Debian's headless Chromium.
+//
+// Trains on the CPU backend for N steps and checks the charts, the sample grid, the main
+// thread's long tasks and the console; then a short WebGPU (SwiftShader) smoke run, and auto
+// mode's refusal of the software adapter. Saves screenshots under target/browser-artifacts/.
+//
+// Run: node --test tests/browser/   (after `trunk build --release`)
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdir, mkdtemp } from "node:fs/promises";
+import { join, extname, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { chromium } from "playwright-core";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const DIST = join(ROOT, "dist");
+const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
+const STEPS = Number(process.env.BROWSER_TEST_STEPS ?? 30);
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".bin": "application/octet-stream", ".bpk": "application/octet-stream" };
+
+let server, base, browser;
+
+before(async () => {
+  server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const file = join(DIST, path === "/" ? "index.html" : path);
+    if (!file.startsWith(DIST)) return res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  base = `http://127.0.0.1:${server.address().port}`;
+  await mkdir(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+      `--user-data-dir=${await mkdtemp(join(tmpdir(), "gan-chromium-"))}`,
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+// Opens the page with a long-task observer and console capture installed before any script runs.
+async function open(query) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => {
+    window.__longtasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  });
+  await page.goto(`${base}/${query}`);
+  return { page, problems };
+}
+
+const stepCount = (page) => page.locator("#step-count").innerText().then(Number);
+const gridPixels = (page) =>
+  page.evaluate(() => {
+    const c = document.getElementById("sample-grid");
+    return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+  });
+const legendValues = (page) =>
+  page.locator(".chart .legend .key").allInnerTexts().then((t) => t.map((s) => Number(s.trim().split(" ").pop())));
+
+test(`trains ${STEPS} steps on the CPU backend with a responsive page`, { timeout: 600_000 }, async () => {
+  const { page, problems } = await open(`?backend=cpu&pause_at=${STEPS}`);
+  await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
+  await page.waitForFunction(() => document.querySelector("#sample-grid") && document.querySelector(".histogram .axis").innerText.includes("digits"));
+  assert.match(await page.locator("#backend").innerText(), /CPU/);
+  const before = await gridPixels(page);
+  const loadedAt = await page.evaluate(() => performance.now());
+
+  await page.locator("#train").click();
+  await page.waitForFunction((n) => Number(document.querySelector("#step-count").innerText) >= n
+      && document.querySelector("#train").innerText.trim() === "Train", STEPS, { timeout: 500_000 });
+  assert.equal(await stepCount(page), STEPS, "pause_at stops exactly at N");
+  await page.waitForFunction((n) => document.querySelector(".samples .muted").innerText.includes(`step ${n}`), STEPS);
+
+  const points = await page.locator(".chart").first().getAttribute("data-points");
+  assert.equal(Number(points), STEPS, "the loss chart holds one point per step");
+  for (const v of await legendValues(page)) assert.ok(Number.isFinite(v), `finite chart value, got ${v}`);
+
+  const afterPixels = await gridPixels(page);
+  const mean = afterPixels.reduce((a, b) => a + b, 0) / afterPixels.length;
+  const variance = afterPixels.reduce((a, b) => a + (b - mean) ** 2, 0) / afterPixels.length;
+  assert.ok(variance > 100, `sample grid is not blank (pixel variance ${variance.toFixed(1)})`);
+  const changed = afterPixels.filter((v, i) => Math.abs(v - before[i]) > 8).length;
+  assert.ok(changed > afterPixels.length / 20, `the grid changed between refreshes (${changed} pixels)`);
+
+  const long = await page.evaluate((t) => window.__longtasks.filter((e) => e.start > t), loadedAt);
+  assert.deepEqual(long, [], "no main-thread task over 50 ms while training");
+
+  // Bad input gets a message and the run survives.
+  await page.locator("#field-lr_g").fill("-5");
+  await page.locator("#apply").click();
+  assert.match(await page.locator("#error-lr_g").innerText(), /between|above 0/);
+  assert.equal(await stepCount(page), STEPS, "the run is untouched by invalid settings");
+
+  await page.screenshot({ path: join(ARTIFACTS, "trained-cpu.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("auto mode keeps the CPU on a software WebGPU adapter and says why", { timeout: 300_000 }, async () => {
+  const { page, problems } = await open("");
+  await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
+  const text = await page.locator("#backend").innerText();
+  assert.match(text, /CPU/);
+  assert.match(text, /software fallback|no WebGPU|offers no adapter/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("WebGPU smoke run: forced GPU backend trains two steps with finite losses", { timeout: 600_000 }, async () => {
+  const { page, problems } = await open("?backend=gpu&pause_at=2&batch_size=16");
+  await page.locator("#train:not([disabled])").waitFor({ timeout: 300_000 });
+  assert.match(await page.locator("#backend").innerText(), /WebGPU/);
+  await page.locator("#train").click();
+  await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) >= 2
+      && document.querySelector("#train").innerText.trim() === "Train", null, { timeout: 500_000 });
+  const values = await legendValues(page);
+  assert.equal(values.length, 4);
+  for (const v of values) assert.ok(Number.isFinite(v), `finite loss, got ${v}`);
+  await page.screenshot({ path: join(ARTIFACTS, "webgpu-smoke.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
