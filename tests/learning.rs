@@ -17,24 +17,34 @@ const SAMPLES: usize = 500;
 
 fn setup() -> (MnistSet, Classifier, Device) {
     let device = Device::flex();
-    let data = MnistSet::decode(include_bytes!("../www/data/mnist.bin")).expect("shipped data decodes");
-    let classifier = load_classifier(include_bytes!("../www/weights/classifier.bpk"), &device).expect("shipped classifier loads");
+    let data =
+        MnistSet::decode(include_bytes!("../www/data/mnist.bin")).expect("shipped data decodes");
+    let classifier = load_classifier(include_bytes!("../www/weights/classifier.bpk"), &device)
+        .expect("shipped classifier loads");
     (data, classifier, device)
 }
 
 fn train_and_judge(sign: f32) -> ClassStats {
     let (data, classifier, device) = setup();
-    let config = TrainConfig::new()
-        .with_seed(1)
-        .with_architecture(ArchitectureConfig::new().with_kind(ModelKind::Dcgan).with_dcgan(DcganConfig::new().with_channels(32)));
+    let config = TrainConfig::new().with_seed(1).with_architecture(
+        ArchitectureConfig::new()
+            .with_kind(ModelKind::Dcgan)
+            .with_dcgan(DcganConfig::new().with_channels(32)),
+    );
     let latent = config.architecture.latent_dim;
-    let mut trainer = GanTrainer::new(config, data.len(), &device).expect("valid config").with_generator_sign(sign);
+    let mut trainer = GanTrainer::new(config, data.len(), &device)
+        .expect("valid config")
+        .with_generator_sign(sign);
     for _ in 0..STEPS {
         trainer.step(&data).into_data();
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(99);
     let images = trainer.generate(latent_noise(&mut rng, SAMPLES, latent, &device));
-    let probs = classifier.probabilities(images).into_data().try_into_vec_as::<f32>().expect("f32 probabilities");
+    let probs = classifier
+        .probabilities(images)
+        .into_data()
+        .try_into_vec_as::<f32>()
+        .expect("f32 probabilities");
     let stats = ClassStats::from_probabilities(&probs);
     eprintln!("sign {sign}: {stats:?}");
     stats
@@ -43,8 +53,17 @@ fn train_and_judge(sign: f32) -> ClassStats {
 #[test]
 fn dcgan_learns_recognisable_digits_of_most_classes() {
     let stats = train_and_judge(1.0);
-    assert!(stats.classes_covered >= 8, "only {} classes: {:?}", stats.classes_covered, stats.histogram);
-    assert!(stats.mean_max_prob >= 0.8, "mean max-probability {:.3} < 0.8", stats.mean_max_prob);
+    assert!(
+        stats.classes_covered >= 8,
+        "only {} classes: {:?}",
+        stats.classes_covered,
+        stats.histogram
+    );
+    assert!(
+        stats.mean_max_prob >= 0.8,
+        "mean max-probability {:.3} < 0.8",
+        stats.mean_max_prob
+    );
 }
 
 #[test]

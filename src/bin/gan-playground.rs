@@ -22,7 +22,11 @@ use gan_playground::core::train::{ClassifierTrainer, GanTrainer, TrainConfig, la
 use gan_playground::engine::Engine;
 
 #[derive(Parser)]
-#[command(name = "gan-playground", version, about = "Train MNIST GANs natively with the playground's own model code")]
+#[command(
+    name = "gan-playground",
+    version,
+    about = "Train MNIST GANs natively with the playground's own model code"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -104,11 +108,28 @@ enum Cmd {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Train {
-            model, loss, steps, seed, batch_size, lr_g, lr_d, beta1, beta2, latent_dim, d_steps, channels, samples, out,
-            backend, data, classifier,
+            model,
+            loss,
+            steps,
+            seed,
+            batch_size,
+            lr_g,
+            lr_d,
+            beta1,
+            beta2,
+            latent_dim,
+            d_steps,
+            channels,
+            samples,
+            out,
+            backend,
+            data,
+            classifier,
         } => {
-            let kind = ModelKind::from_id(&model).with_context(|| format!("unknown model '{model}' (try: mlp, dcgan)"))?;
-            let loss = GanLoss::from_id(&loss).with_context(|| format!("unknown loss '{loss}' (try: non-saturating, minimax)"))?;
+            let kind = ModelKind::from_id(&model)
+                .with_context(|| format!("unknown model '{model}' (try: mlp, dcgan)"))?;
+            let loss = GanLoss::from_id(&loss)
+                .with_context(|| format!("unknown loss '{loss}' (try: non-saturating, minimax)"))?;
             let config = TrainConfig::new()
                 .with_architecture(
                     ArchitectureConfig::new()
@@ -124,9 +145,22 @@ fn main() -> Result<()> {
                 .with_beta1(beta1)
                 .with_beta2(beta2)
                 .with_d_steps(d_steps);
-            train(config, steps, samples, &out, &device(backend)?, &data, &classifier)
+            train(
+                config,
+                steps,
+                samples,
+                &out,
+                &device(backend)?,
+                &data,
+                &classifier,
+            )
         }
-        Cmd::TrainClassifier { steps, seed, out, data } => train_classifier(steps, seed, &out, &data),
+        Cmd::TrainClassifier {
+            steps,
+            seed,
+            out,
+            data,
+        } => train_classifier(steps, seed, &out, &data),
         Cmd::Bench { steps, data } => bench(steps, &data),
     }
 }
@@ -139,7 +173,9 @@ fn device(backend: Backend) -> Result<Device> {
         #[cfg(feature = "native-gpu")]
         Backend::Vulkan => Ok(Device::vulkan(DeviceKind::DefaultDevice)),
         #[cfg(not(feature = "native-gpu"))]
-        Backend::Wgpu | Backend::Vulkan => bail!("this build has no GPU backends; rebuild with `--features native-gpu`"),
+        Backend::Wgpu | Backend::Vulkan => {
+            bail!("this build has no GPU backends; rebuild with `--features native-gpu`")
+        }
     }
 }
 
@@ -163,23 +199,45 @@ fn progress(len: u64) -> ProgressBar {
     bar
 }
 
-fn train(config: TrainConfig, steps: u64, samples: usize, out: &Path, device: &Device, data: &Path, classifier: &Path) -> Result<()> {
+fn train(
+    config: TrainConfig,
+    steps: u64,
+    samples: usize,
+    out: &Path,
+    device: &Device,
+    data: &Path,
+    classifier: &Path,
+) -> Result<()> {
     let data = Rc::new(load_data(data)?);
-    let classifier_bytes = fs::read(classifier).with_context(|| format!("reading {}", classifier.display()))?;
+    let classifier_bytes =
+        fs::read(classifier).with_context(|| format!("reading {}", classifier.display()))?;
     let classifier = checkpoint::load_classifier(&classifier_bytes, device)?;
     let seed = config.seed;
     let latent = config.architecture.latent_dim;
-    let mut engine = Engine::new(device, data, classifier.clone(), config, now_ms).map_err(|errors| {
-        anyhow::anyhow!(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
-    })?;
+    let mut engine =
+        Engine::new(device, data, classifier.clone(), config, now_ms).map_err(|errors| {
+            anyhow::anyhow!(
+                errors
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        })?;
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut csv = String::from("step,d_loss,g_loss,d_real,d_fake\n");
     let bar = progress(steps);
     for _ in 0..steps {
         let r = pollster::block_on(engine.step_once())?;
         let s = r.stats;
-        csv.push_str(&format!("{},{},{},{},{}\n", r.step, s.d_loss, s.g_loss, s.d_real, s.d_fake));
-        bar.set_message(format!("D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2}", s.d_loss, s.g_loss, s.d_real, s.d_fake));
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            r.step, s.d_loss, s.g_loss, s.d_real, s.d_fake
+        ));
+        bar.set_message(format!(
+            "D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2}",
+            s.d_loss, s.g_loss, s.d_real, s.d_fake
+        ));
         bar.inc(1);
     }
     bar.finish();
@@ -192,20 +250,39 @@ fn train(config: TrainConfig, steps: u64, samples: usize, out: &Path, device: &D
     let mut probs = Vec::with_capacity(samples * 10);
     for start in (0..samples).step_by(250) {
         let n = (samples - start).min(250);
-        let images = engine.trainer().generate(latent_noise(&mut rng, n, latent, device));
-        probs.extend(classifier.probabilities(images.clone()).into_data().try_into_vec_as::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?);
-        pixels.extend(images.into_data().try_into_vec_as::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?);
+        let images = engine
+            .trainer()
+            .generate(latent_noise(&mut rng, n, latent, device));
+        probs.extend(
+            classifier
+                .probabilities(images.clone())
+                .into_data()
+                .try_into_vec_as::<f32>()
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        );
+        pixels.extend(
+            images
+                .into_data()
+                .try_into_vec_as::<f32>()
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        );
     }
     let unit: Vec<f32> = pixels.iter().map(|v| (v + 1.0) / 2.0).collect();
     write_npy(&out.join("samples.npy"), &unit, samples)?;
     write_grid(&out.join("samples.png"), &unit, samples.min(64))?;
     let stats = ClassStats::from_probabilities(&probs);
-    fs::write(out.join("metrics.json"), serde_json::to_string_pretty(&stats)?)?;
+    fs::write(
+        out.join("metrics.json"),
+        serde_json::to_string_pretty(&stats)?,
+    )?;
     println!(
         "{} samples: classes covered {}/10, mean max-probability {:.3}, class KL from uniform {:.3}, histogram {:?}",
         samples, stats.classes_covered, stats.mean_max_prob, stats.kl_from_uniform, stats.histogram
     );
-    println!("wrote {}/{{losses.csv,checkpoint.bpk,samples.npy,samples.png,metrics.json}}", out.display());
+    println!(
+        "wrote {}/{{losses.csv,checkpoint.bpk,samples.npy,samples.png,metrics.json}}",
+        out.display()
+    );
     Ok(())
 }
 
@@ -229,16 +306,27 @@ fn write_grid(path: &Path, unit: &[f32], n: usize) -> Result<()> {
         let (gx, gy) = ((i % cols) * IMAGE_SIDE, (i / cols) * IMAGE_SIDE);
         for p in 0..IMAGE_PIXELS {
             let v = (unit[i * IMAGE_PIXELS + p].clamp(0.0, 1.0) * 255.0).round() as u8;
-            img.put_pixel((gx + p % IMAGE_SIDE) as u32, (gy + p / IMAGE_SIDE) as u32, image::Luma([v]));
+            img.put_pixel(
+                (gx + p % IMAGE_SIDE) as u32,
+                (gy + p / IMAGE_SIDE) as u32,
+                image::Luma([v]),
+            );
         }
     }
-    img.save(path).with_context(|| format!("writing {}", path.display()))
+    img.save(path)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 fn train_classifier(steps: usize, seed: u64, out: &Path, data: &Path) -> Result<()> {
     let (train_set, test_set) = load_data(data)?.split(8000)?;
     let device = Device::flex();
-    let mut trainer = ClassifierTrainer::new(&ClassifierConfig::new(), train_set.len(), 1e-3, seed, &device);
+    let mut trainer = ClassifierTrainer::new(
+        &ClassifierConfig::new(),
+        train_set.len(),
+        1e-3,
+        seed,
+        &device,
+    );
     let bar = progress(steps as u64);
     for i in 0..steps {
         let loss = trainer.step(&train_set, 64);
@@ -253,12 +341,25 @@ fn train_classifier(steps: usize, seed: u64, out: &Path, data: &Path) -> Result<
     let indices: Vec<usize> = (0..test_set.len()).collect();
     for chunk in indices.chunks(500) {
         let (images, _) = test_set.batch(chunk, &device);
-        scores.extend(model.forward(images).into_data().try_into_vec_as::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?);
+        scores.extend(
+            model
+                .forward(images)
+                .into_data()
+                .try_into_vec_as::<f32>()
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        );
     }
     let acc = accuracy(&scores, test_set.labels());
-    println!("held-out accuracy on {} digits: {:.2}%", test_set.len(), acc * 100.0);
+    println!(
+        "held-out accuracy on {} digits: {:.2}%",
+        test_set.len(),
+        acc * 100.0
+    );
     if acc < 0.97 {
-        bail!("accuracy {:.2}% is below the 97% the playground needs; weights not written", acc * 100.0);
+        bail!(
+            "accuracy {:.2}% is below the 97% the playground needs; weights not written",
+            acc * 100.0
+        );
     }
     if let Some(dir) = out.parent() {
         fs::create_dir_all(dir)?;
@@ -270,12 +371,26 @@ fn train_classifier(steps: usize, seed: u64, out: &Path, data: &Path) -> Result<
 
 fn bench(steps: usize, data: &Path) -> Result<()> {
     let data = load_data(data)?;
-    let tfjs_mlp = MlpGanConfig::new().with_generator_hidden(vec![256, 512]).with_discriminator_hidden(vec![512, 256]).with_batch_norm(false);
+    let tfjs_mlp = MlpGanConfig::new()
+        .with_generator_hidden(vec![256, 512])
+        .with_discriminator_hidden(vec![512, 256])
+        .with_batch_norm(false);
     let models = [
         ("mlp (guide)", ArchitectureConfig::new()),
-        ("mlp-3layer (TF.js comparison)", ArchitectureConfig::new().with_mlp(tfjs_mlp)),
-        ("dcgan c=32 (tab default)", ArchitectureConfig::new().with_kind(ModelKind::Dcgan)),
-        ("dcgan c=64 (128/64 maps)", ArchitectureConfig::new().with_kind(ModelKind::Dcgan).with_dcgan(DcganConfig::new().with_channels(64))),
+        (
+            "mlp-3layer (TF.js comparison)",
+            ArchitectureConfig::new().with_mlp(tfjs_mlp),
+        ),
+        (
+            "dcgan c=32 (tab default)",
+            ArchitectureConfig::new().with_kind(ModelKind::Dcgan),
+        ),
+        (
+            "dcgan c=64 (128/64 maps)",
+            ArchitectureConfig::new()
+                .with_kind(ModelKind::Dcgan)
+                .with_dcgan(DcganConfig::new().with_channels(64)),
+        ),
     ];
     #[cfg_attr(not(feature = "native-gpu"), allow(unused_mut))]
     let mut backends = vec![("flex (native CPU)", Device::flex())];
@@ -286,7 +401,8 @@ fn bench(steps: usize, data: &Path) -> Result<()> {
     for (name, arch) in &models {
         for (backend, device) in &backends {
             let config = TrainConfig::new().with_architecture(arch.clone());
-            let mut trainer = GanTrainer::new(config, data.len(), device).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let mut trainer = GanTrainer::new(config, data.len(), device)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             for _ in 0..2 {
                 trainer.step(&data).into_data();
             }

@@ -24,12 +24,12 @@ impl ClassStats {
         let mut max_sum = 0.0f64;
         let n = probs.len() / NUM_CLASSES;
         for row in probs.chunks_exact(NUM_CLASSES) {
-            let (arg, max) = row
-                .iter()
-                .enumerate()
-                .fold((0, f32::NEG_INFINITY), |best, (i, &p)| {
-                    if p > best.1 { (i, p) } else { best }
-                });
+            let (arg, max) =
+                row.iter()
+                    .enumerate()
+                    .fold((0, f32::NEG_INFINITY), |best, (i, &p)| {
+                        if p > best.1 { (i, p) } else { best }
+                    });
             histogram[arg] += 1;
             max_sum += max as f64;
         }

@@ -8,5 +8,7 @@ mod session;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod worker;
 
-pub use protocol::{BackendChoice, BackendInfo, Command, Event, LiveSettings, StepRecord, ToWorker};
+pub use protocol::{
+    BackendChoice, BackendInfo, Command, Event, LiveSettings, StepRecord, ToWorker,
+};
 pub use session::{Engine, EngineError, SAMPLE_GRID};

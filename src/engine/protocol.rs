@@ -98,6 +98,8 @@ pub struct StepRecord {
 /// Something the engine reports.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Event {
+    /// The worker listens for messages: send [`ToWorker::Init`] now (earlier ones would be lost).
+    Listening,
     /// The engine is up on this backend.
     Ready(BackendInfo),
     /// A fresh run began (after Reset or a checkpoint).

@@ -32,8 +32,12 @@ pub enum EngineError {
 }
 
 async fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, EngineError> {
-    let data = t.into_data_async().await.map_err(|e| EngineError::Readback(format!("{e:?}")))?;
-    data.try_into_vec_as::<f32>().map_err(|e| EngineError::Readback(format!("{e:?}")))
+    let data = t
+        .into_data_async()
+        .await
+        .map_err(|e| EngineError::Readback(format!("{e:?}")))?;
+    data.try_into_vec_as::<f32>()
+        .map_err(|e| EngineError::Readback(format!("{e:?}")))
 }
 
 struct Run {
@@ -67,15 +71,33 @@ impl Engine {
         clock: fn() -> f64,
     ) -> Result<Self, Vec<crate::core::train::FieldError>> {
         let run = Self::make_run(config, &data, device)?;
-        Ok(Self { device: device.clone(), data, classifier, run, running: false, pause_at: None, sample_every: 10, clock })
+        Ok(Self {
+            device: device.clone(),
+            data,
+            classifier,
+            run,
+            running: false,
+            pause_at: None,
+            sample_every: 10,
+            clock,
+        })
     }
 
-    fn make_run(config: TrainConfig, data: &MnistSet, device: &Device) -> Result<Run, Vec<crate::core::train::FieldError>> {
+    fn make_run(
+        config: TrainConfig,
+        data: &MnistSet,
+        device: &Device,
+    ) -> Result<Run, Vec<crate::core::train::FieldError>> {
         let latent = config.architecture.latent_dim;
         let mut rng = StdRng::seed_from_u64(config.seed.wrapping_add(1000));
         let trainer = GanTrainer::new(config, data.len(), device)?;
         let fixed_z = latent_noise(&mut rng, SAMPLE_GRID, latent, device);
-        Ok(Run { trainer, fixed_z, elapsed_ms: 0.0, last_sample_step: None })
+        Ok(Run {
+            trainer,
+            fixed_z,
+            elapsed_ms: 0.0,
+            last_sample_step: None,
+        })
     }
 
     /// Whether the engine trains continuously.
@@ -111,10 +133,16 @@ impl Engine {
                 }
                 Err(errors) => vec![Event::Rejected(errors)],
             },
-            Command::Update(s) => match self.run.trainer.update_live(s.lr_g, s.lr_d, s.batch_size, s.d_steps, s.loss) {
-                Ok(()) => Vec::new(),
-                Err(errors) => vec![Event::Rejected(errors)],
-            },
+            Command::Update(s) => {
+                match self
+                    .run
+                    .trainer
+                    .update_live(s.lr_g, s.lr_d, s.batch_size, s.d_steps, s.loss)
+                {
+                    Ok(()) => Vec::new(),
+                    Err(errors) => vec![Event::Rejected(errors)],
+                }
+            }
             Command::Start => {
                 self.running = true;
                 vec![Event::Running(true)]
@@ -153,9 +181,19 @@ impl Engine {
 
     fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
         let loaded = checkpoint::load_gan(bytes, &self.device)?;
-        let run = Self::make_run(loaded.config, &self.data, &self.device)
-            .map_err(|e| CheckpointError::Config(e.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))?;
-        let trainer = run.trainer.with_networks(loaded.networks.generator, loaded.networks.discriminator, loaded.steps);
+        let run = Self::make_run(loaded.config, &self.data, &self.device).map_err(|e| {
+            CheckpointError::Config(
+                e.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        let trainer = run.trainer.with_networks(
+            loaded.networks.generator,
+            loaded.networks.discriminator,
+            loaded.steps,
+        );
         self.run = Run { trainer, ..run };
         Ok(())
     }
@@ -165,7 +203,12 @@ impl Engine {
     /// Reads weights synchronously: call it natively or on the CPU backend.
     pub fn checkpoint(&self) -> Result<Vec<u8>, EngineError> {
         let t = &self.run.trainer;
-        Ok(checkpoint::save_gan(t.generator(), t.discriminator(), t.config(), t.steps())?)
+        Ok(checkpoint::save_gan(
+            t.generator(),
+            t.discriminator(),
+            t.config(),
+            t.steps(),
+        )?)
     }
 
     /// While running: trains for about 200 ms, then reports progress (and samples when due).
@@ -173,7 +216,10 @@ impl Engine {
         if !self.running {
             return Vec::new();
         }
-        if self.pause_at.is_some_and(|at| self.run.trainer.steps() >= at) {
+        if self
+            .pause_at
+            .is_some_and(|at| self.run.trainer.steps() >= at)
+        {
             self.running = false;
             return vec![Event::Running(false)];
         }
@@ -206,7 +252,9 @@ impl Engine {
                     return vec![Event::Error(e.to_string()), Event::Running(false)];
                 }
             }
-            let at_limit = self.pause_at.is_some_and(|at| self.run.trainer.steps() >= at);
+            let at_limit = self
+                .pause_at
+                .is_some_and(|at| self.run.trainer.steps() >= at);
             if at_limit || (self.clock)() - start >= budget_ms {
                 break;
             }
@@ -228,8 +276,12 @@ impl Engine {
     /// One training step, read back.
     pub async fn step_once(&mut self) -> Result<StepRecord, EngineError> {
         let values = read_f32(self.run.trainer.step(&self.data)).await?;
-        let stats = StepStats::from_values(&values).ok_or_else(|| EngineError::Shape(format!("{} step statistics", values.len())))?;
-        Ok(StepRecord { step: self.run.trainer.steps(), stats })
+        let stats = StepStats::from_values(&values)
+            .ok_or_else(|| EngineError::Shape(format!("{} step statistics", values.len())))?;
+        Ok(StepRecord {
+            step: self.run.trainer.steps(),
+            stats,
+        })
     }
 
     async fn samples_event(&mut self) -> Vec<Event> {
@@ -247,6 +299,10 @@ impl Engine {
         let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
         let step = self.run.trainer.steps();
         self.run.last_sample_step = Some(step);
-        Ok(Event::Samples { step, pixels, stats })
+        Ok(Event::Samples {
+            step,
+            pixels,
+            stats,
+        })
     }
 }

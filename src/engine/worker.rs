@@ -38,17 +38,25 @@ fn post(events: Vec<Event>) {
 }
 
 fn js_error(context: &str, e: JsValue) -> String {
-    let detail = e.as_string().or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()));
+    let detail = e.as_string().or_else(|| {
+        js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+    });
     format!("{context}: {}", detail.unwrap_or_else(|| format!("{e:?}")))
 }
 
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let response = JsFuture::from(scope().fetch_with_str(url)).await.map_err(|e| js_error(url, e))?;
+    let response = JsFuture::from(scope().fetch_with_str(url))
+        .await
+        .map_err(|e| js_error(url, e))?;
     let response: web_sys::Response = response.unchecked_into();
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_error(url, e))?).await.map_err(|e| js_error(url, e))?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_error(url, e))?)
+        .await
+        .map_err(|e| js_error(url, e))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
@@ -68,16 +76,27 @@ async fn probe_adapter() -> Result<AdapterProbe, String> {
     if gpu.is_undefined() || gpu.is_null() {
         return Err("this browser exposes no WebGPU".into());
     }
-    let request: js_sys::Function = get(&gpu, "requestAdapter").dyn_into().map_err(|_| "navigator.gpu.requestAdapter is missing")?;
-    let promise: js_sys::Promise = request.call0(&gpu).map_err(|e| js_error("requestAdapter", e))?.dyn_into().map_err(|_| "requestAdapter returned no promise")?;
-    let adapter = JsFuture::from(promise).await.map_err(|e| js_error("requestAdapter", e))?;
+    let request: js_sys::Function = get(&gpu, "requestAdapter")
+        .dyn_into()
+        .map_err(|_| "navigator.gpu.requestAdapter is missing")?;
+    let promise: js_sys::Promise = request
+        .call0(&gpu)
+        .map_err(|e| js_error("requestAdapter", e))?
+        .dyn_into()
+        .map_err(|_| "requestAdapter returned no promise")?;
+    let adapter = JsFuture::from(promise)
+        .await
+        .map_err(|e| js_error("requestAdapter", e))?;
     if adapter.is_null() || adapter.is_undefined() {
         return Err("WebGPU is present but offers no adapter".into());
     }
     let info = get(&adapter, "info");
     let text = |v: JsValue| v.as_string().unwrap_or_default();
     let architecture = text(get(&info, "architecture"));
-    let fallback = get(&info, "isFallbackAdapter").as_bool().or_else(|| get(&adapter, "isFallbackAdapter").as_bool()).unwrap_or(false);
+    let fallback = get(&info, "isFallbackAdapter")
+        .as_bool()
+        .or_else(|| get(&adapter, "isFallbackAdapter").as_bool())
+        .unwrap_or(false);
     Ok(AdapterProbe {
         vendor: text(get(&info, "vendor")),
         software: fallback || architecture.eq_ignore_ascii_case("swiftshader"),
@@ -86,7 +105,14 @@ async fn probe_adapter() -> Result<AdapterProbe, String> {
 }
 
 fn cpu(reason: Option<String>) -> (Device, BackendInfo) {
-    (Device::flex(), BackendInfo { gpu: false, label: "CPU (Burn flex, WebAssembly SIMD)".into(), reason })
+    (
+        Device::flex(),
+        BackendInfo {
+            gpu: false,
+            label: "CPU (Burn flex, WebAssembly SIMD)".into(),
+            reason,
+        },
+    )
 }
 
 /// Chooses the device: WebGPU on a hardware adapter (or any adapter when forced), else the CPU.
@@ -98,7 +124,19 @@ async fn pick_device(choice: BackendChoice) -> (Device, BackendInfo) {
         Ok(probe) => probe,
         Err(reason) => return cpu(Some(reason)),
     };
-    let name = format!("{} ({})", if probe.vendor.is_empty() { "unknown vendor" } else { &probe.vendor }, if probe.architecture.is_empty() { "unknown architecture" } else { &probe.architecture });
+    let name = format!(
+        "{} ({})",
+        if probe.vendor.is_empty() {
+            "unknown vendor"
+        } else {
+            &probe.vendor
+        },
+        if probe.architecture.is_empty() {
+            "unknown architecture"
+        } else {
+            &probe.architecture
+        }
+    );
     if probe.software && choice == BackendChoice::Auto {
         return cpu(Some(format!(
             "the WebGPU adapter {name} is a software fallback, about 50× slower than the CPU path; force GPU with ?backend=gpu"
@@ -106,8 +144,17 @@ async fn pick_device(choice: BackendChoice) -> (Device, BackendInfo) {
     }
     match Device::wgpu_options().init_async().await {
         Ok(device) => {
-            let reason = probe.software.then(|| "software adapter forced by you: expect it to be very slow".to_string());
-            (device, BackendInfo { gpu: true, label: format!("WebGPU: {name}"), reason })
+            let reason = probe
+                .software
+                .then(|| "software adapter forced by you: expect it to be very slow".to_string());
+            (
+                device,
+                BackendInfo {
+                    gpu: true,
+                    label: format!("WebGPU: {name}"),
+                    reason,
+                },
+            )
         }
         Err(e) => cpu(Some(format!("WebGPU failed to start ({e:?})"))),
     }
@@ -116,8 +163,10 @@ async fn pick_device(choice: BackendChoice) -> (Device, BackendInfo) {
 async fn start(backend: BackendChoice, config: TrainConfig) -> Result<Engine, String> {
     let (device, info) = pick_device(backend).await;
     post(vec![Event::Ready(info)]);
-    let data = MnistSet::decode(&fetch_bytes(DATA_URL).await?).map_err(|e| format!("{DATA_URL}: {e}"))?;
-    let classifier = checkpoint::load_classifier(&fetch_bytes(CLASSIFIER_URL).await?, &device).map_err(|e| format!("{CLASSIFIER_URL}: {e}"))?;
+    let data =
+        MnistSet::decode(&fetch_bytes(DATA_URL).await?).map_err(|e| format!("{DATA_URL}: {e}"))?;
+    let classifier = checkpoint::load_classifier(&fetch_bytes(CLASSIFIER_URL).await?, &device)
+        .map_err(|e| format!("{CLASSIFIER_URL}: {e}"))?;
     let config = match config.validate() {
         Ok(()) => config,
         Err(errors) => {
@@ -125,8 +174,20 @@ async fn start(backend: BackendChoice, config: TrainConfig) -> Result<Engine, St
             TrainConfig::new()
         }
     };
-    Engine::new(&device, Rc::new(data), classifier, config, js_sys::Date::now)
-        .map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+    Engine::new(
+        &device,
+        Rc::new(data),
+        classifier,
+        config,
+        js_sys::Date::now,
+    )
+    .map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 /// Lets the worker's event loop deliver messages between training chunks.
@@ -139,18 +200,23 @@ pub fn run() {
     let (tx, mut rx) = mpsc::unbounded::<ToWorker>();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let Some(text) = event.data().as_string() else {
-            post(vec![Event::Error("the worker got a message that is not text".into())]);
+            post(vec![Event::Error(
+                "the worker got a message that is not text".into(),
+            )]);
             return;
         };
         match serde_json::from_str::<ToWorker>(&text) {
             Ok(message) => {
                 let _ = tx.unbounded_send(message);
             }
-            Err(e) => post(vec![Event::Error(format!("the worker could not read a message: {e}"))]),
+            Err(e) => post(vec![Event::Error(format!(
+                "the worker could not read a message: {e}"
+            ))]),
         }
     });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    post(vec![Event::Listening]);
 
     wasm_bindgen_futures::spawn_local(async move {
         let mut engine = loop {
@@ -162,7 +228,9 @@ pub fn run() {
                         return;
                     }
                 },
-                Some(ToWorker::Command(_)) => post(vec![Event::Error("command before Init ignored".into())]),
+                Some(ToWorker::Command(_)) => {
+                    post(vec![Event::Error("command before Init ignored".into())])
+                }
                 None => return,
             }
         };
@@ -179,7 +247,9 @@ pub fn run() {
             } else {
                 match rx.next().await {
                     Some(ToWorker::Command(command)) => post(engine.handle(command).await),
-                    Some(ToWorker::Init { .. }) => post(vec![Event::Error("the worker is already running".into())]),
+                    Some(ToWorker::Init { .. }) => {
+                        post(vec![Event::Error("the worker is already running".into())])
+                    }
                     None => return,
                 }
             }

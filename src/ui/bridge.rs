@@ -18,16 +18,21 @@ pub struct WorkerBridge {
 impl WorkerBridge {
     /// Starts the worker; `on_event` receives every event it posts.
     pub fn spawn(mut on_event: impl FnMut(Event) + 'static) -> Result<Self, String> {
-        let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the training worker: {e:?}"))?;
+        let worker = Worker::new(WORKER_URL)
+            .map_err(|e| format!("could not start the training worker: {e:?}"))?;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
             let event = match message.data().as_string() {
-                Some(text) => serde_json::from_str(&text).unwrap_or_else(|e| Event::Error(format!("unreadable worker message: {e}"))),
+                Some(text) => serde_json::from_str(&text)
+                    .unwrap_or_else(|e| Event::Error(format!("unreadable worker message: {e}"))),
                 None => Event::Error("the worker sent a message that is not text".into()),
             };
             on_event(event);
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        Ok(Self { worker, _onmessage: onmessage })
+        Ok(Self {
+            worker,
+            _onmessage: onmessage,
+        })
     }
 
     /// Sends a message to the worker.

@@ -35,9 +35,16 @@ fn path(points: &[(usize, f32)], len: usize, lo: f32, hi: f32) -> String {
     let span = (hi - lo).max(1e-6);
     let mut d = String::new();
     for (i, &(x, y)) in points.iter().enumerate() {
-        let px = if len <= 1 { 0.0 } else { x as f64 / (len - 1) as f64 * WIDTH };
+        let px = if len <= 1 {
+            0.0
+        } else {
+            x as f64 / (len - 1) as f64 * WIDTH
+        };
         let py = HEIGHT - ((y - lo) / span) as f64 * HEIGHT;
-        d.push_str(&format!("{}{px:.1},{py:.1}", if i == 0 { "M" } else { " L" }));
+        d.push_str(&format!(
+            "{}{px:.1},{py:.1}",
+            if i == 0 { "M" } else { " L" }
+        ));
     }
     d
 }
@@ -58,15 +65,27 @@ pub fn LineChart(
     let paths = move || {
         series.with(|all| {
             let len = all.first().map_or(0, |s| s.values.len());
-            let finite = all.iter().flat_map(|s| s.values.iter().copied()).filter(|v| v.is_finite());
+            let finite = all
+                .iter()
+                .flat_map(|s| s.values.iter().copied())
+                .filter(|v| v.is_finite());
             let (lo, hi) = range.unwrap_or_else(|| {
-                let (lo, hi) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-                if lo.is_finite() { (lo.min(0.0), hi.max(lo + 1e-3)) } else { (0.0, 1.0) }
+                let (lo, hi) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| {
+                    (a.min(v), b.max(v))
+                });
+                if lo.is_finite() {
+                    (lo.min(0.0), hi.max(lo + 1e-3))
+                } else {
+                    (0.0, 1.0)
+                }
             });
             let drawn: Vec<_> = all
                 .iter()
                 .map(|s| {
-                    let pts: Vec<_> = downsample(&s.values, MAX_DRAWN).into_iter().filter(|(_, v)| v.is_finite()).collect();
+                    let pts: Vec<_> = downsample(&s.values, MAX_DRAWN)
+                        .into_iter()
+                        .filter(|(_, v)| v.is_finite())
+                        .collect();
                     (s.color, path(&pts, len, lo, hi))
                 })
                 .collect();

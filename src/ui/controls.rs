@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::core::loss::GanLoss;
-use crate::core::models::{ArchitectureConfig, DcganConfig, ModelKind};
+use crate::core::models::{ArchitectureConfig, DcganConfig, MlpGanConfig, ModelKind};
 use crate::core::train::{FieldError, TrainConfig};
 
 /// One numeric setting: identifier, label, tooltip and whether it applies mid-run.
@@ -20,15 +20,60 @@ pub struct FieldSpec {
 
 /// The numeric settings, in display order.
 pub const FIELDS: [FieldSpec; 9] = [
-    FieldSpec { id: "lr_g", label: "G learning rate", help: "Adam step size of the generator. 2e-4 is the DCGAN default; above 1e-3 training usually diverges.", live: true },
-    FieldSpec { id: "lr_d", label: "D learning rate", help: "Adam step size of the discriminator. Setting it apart from G's is the two-timescale rule (TTUR).", live: true },
-    FieldSpec { id: "beta1", label: "Adam β₁", help: "Momentum of Adam's first moment. GANs use 0.5 (the DCGAN paper); 0.9 tends to oscillate.", live: false },
-    FieldSpec { id: "beta2", label: "Adam β₂", help: "Decay of Adam's second moment; 0.999 is standard.", live: false },
-    FieldSpec { id: "batch_size", label: "Batch size", help: "Real and generated images per step; 64 is the guides' choice. Bigger is smoother but slower per step.", live: true },
-    FieldSpec { id: "latent_dim", label: "Latent size", help: "Length of the noise vector z that G turns into a digit; 100 in the guides.", live: false },
-    FieldSpec { id: "d_steps", label: "D steps per G step", help: "Discriminator updates before each generator update; 1 for the standard GAN.", live: true },
-    FieldSpec { id: "channels", label: "DCGAN channels", help: "DCGAN feature maps at 14×14 (twice as many at 7×7). 32 trains quickly in a tab; 64 matches the 128/64 DCGAN.", live: false },
-    FieldSpec { id: "seed", label: "Seed", help: "Seeds weights, noise and data order: the same seed replays the same run.", live: false },
+    FieldSpec {
+        id: "lr_g",
+        label: "G learning rate",
+        help: "Adam step size of the generator. 2e-4 is the DCGAN default; above 1e-3 training usually diverges.",
+        live: true,
+    },
+    FieldSpec {
+        id: "lr_d",
+        label: "D learning rate",
+        help: "Adam step size of the discriminator. Setting it apart from G's is the two-timescale rule (TTUR).",
+        live: true,
+    },
+    FieldSpec {
+        id: "beta1",
+        label: "Adam β₁",
+        help: "Momentum of Adam's first moment. GANs use 0.5 (the DCGAN paper); 0.9 tends to oscillate.",
+        live: false,
+    },
+    FieldSpec {
+        id: "beta2",
+        label: "Adam β₂",
+        help: "Decay of Adam's second moment; 0.999 is standard.",
+        live: false,
+    },
+    FieldSpec {
+        id: "batch_size",
+        label: "Batch size",
+        help: "Real and generated images per step; 64 is the guides' choice. Bigger is smoother but slower per step.",
+        live: true,
+    },
+    FieldSpec {
+        id: "latent_dim",
+        label: "Latent size",
+        help: "Length of the noise vector z that G turns into a digit; 100 in the guides.",
+        live: false,
+    },
+    FieldSpec {
+        id: "d_steps",
+        label: "D steps per G step",
+        help: "Discriminator updates before each generator update; 1 for the standard GAN.",
+        live: true,
+    },
+    FieldSpec {
+        id: "channels",
+        label: "DCGAN channels",
+        help: "DCGAN feature maps at 14×14 (twice as many at 7×7). 32 trains quickly in a tab; 64 matches the 128/64 DCGAN.",
+        live: false,
+    },
+    FieldSpec {
+        id: "seed",
+        label: "Seed",
+        help: "Seeds weights, noise and data order: the same seed replays the same run.",
+        live: false,
+    },
 ];
 
 /// The form's raw text, keyed like [`FIELDS`], plus the two choices.
@@ -40,6 +85,8 @@ pub struct Form {
     pub loss: RwSignal<String>,
     /// Values of [`FIELDS`], in order.
     pub values: [RwSignal<String>; 9],
+    /// MLP widths (set from the URL only, e.g. for benchmarks).
+    pub mlp: RwSignal<MlpGanConfig>,
     /// Messages of the last failed validation.
     pub errors: RwSignal<Vec<FieldError>>,
 }
@@ -52,6 +99,7 @@ impl Form {
             model: RwSignal::new(config.architecture.kind.id().to_string()),
             loss: RwSignal::new(config.loss.id().to_string()),
             values,
+            mlp: RwSignal::new(config.architecture.mlp.clone()),
             errors: RwSignal::new(Vec::new()),
         }
     }
@@ -59,7 +107,12 @@ impl Form {
     /// Parses and validates the form; on failure records the messages and returns `None`.
     pub fn config(&self) -> Option<TrainConfig> {
         let raw: Vec<String> = self.values.iter().map(|v| v.get_untracked()).collect();
-        match parse_form(&self.model.get_untracked(), &self.loss.get_untracked(), &raw) {
+        match parse_form(
+            &self.model.get_untracked(),
+            &self.loss.get_untracked(),
+            &raw,
+            self.mlp.get_untracked(),
+        ) {
             Ok(config) => {
                 self.errors.set(Vec::new());
                 Some(config)
@@ -88,13 +141,21 @@ pub fn form_values(c: &TrainConfig) -> [String; 9] {
 }
 
 /// Builds a validated config from the form's text; every bad field gets its own message.
-pub fn parse_form(model: &str, loss: &str, raw: &[String]) -> Result<TrainConfig, Vec<FieldError>> {
+pub fn parse_form(
+    model: &str,
+    loss: &str,
+    raw: &[String],
+    mlp: MlpGanConfig,
+) -> Result<TrainConfig, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut float = |i: usize| -> f64 {
         match raw[i].trim().parse::<f64>() {
             Ok(v) => v,
             Err(_) => {
-                errors.push(FieldError { field: FIELDS[i].id.into(), message: format!("“{}” is not a number", raw[i].trim()) });
+                errors.push(FieldError {
+                    field: FIELDS[i].id.into(),
+                    message: format!("“{}” is not a number", raw[i].trim()),
+                });
                 f64::NAN
             }
         }
@@ -107,7 +168,10 @@ pub fn parse_form(model: &str, loss: &str, raw: &[String]) -> Result<TrainConfig
         match raw[i].trim().parse::<u64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                errors.push(FieldError { field: FIELDS[i].id.into(), message: format!("“{}” is not a whole number ≥ 0", raw[i].trim()) });
+                errors.push(FieldError {
+                    field: FIELDS[i].id.into(),
+                    message: format!("“{}” is not a whole number ≥ 0", raw[i].trim()),
+                });
                 None
             }
         }
@@ -115,17 +179,24 @@ pub fn parse_form(model: &str, loss: &str, raw: &[String]) -> Result<TrainConfig
     let ints: Vec<Option<u64>> = (4..9).map(&mut whole).collect();
     let kind = ModelKind::from_id(model);
     if kind.is_none() {
-        errors.push(FieldError { field: "model".into(), message: format!("unknown model “{model}”") });
+        errors.push(FieldError {
+            field: "model".into(),
+            message: format!("unknown model “{model}”"),
+        });
     }
     let loss_kind = GanLoss::from_id(loss);
     if loss_kind.is_none() {
-        errors.push(FieldError { field: "loss".into(), message: format!("unknown loss “{loss}”") });
+        errors.push(FieldError {
+            field: "loss".into(),
+            message: format!("unknown loss “{loss}”"),
+        });
     }
     let size = |v: Option<u64>| v.map(|v| v.min(usize::MAX as u64) as usize).unwrap_or(1);
     let config = TrainConfig::new()
         .with_architecture(
             ArchitectureConfig::new()
                 .with_kind(kind.unwrap_or_default())
+                .with_mlp(mlp)
                 .with_latent_dim(size(ints[1]))
                 .with_dcgan(DcganConfig::new().with_channels(size(ints[3]))),
         )
@@ -145,14 +216,24 @@ pub fn parse_form(model: &str, loss: &str, raw: &[String]) -> Result<TrainConfig
             }
         }
     }
-    if errors.is_empty() { Ok(config) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The settings form, with each field's error shown beside it.
 #[component]
 pub fn SettingsForm(form: Form, running: Signal<bool>) -> impl IntoView {
     let error_for = move |id: &'static str| {
-        move || form.errors.with(|errs| errs.iter().find(|e| e.field == id).map(|e| e.message.clone()))
+        move || {
+            form.errors.with(|errs| {
+                errs.iter()
+                    .find(|e| e.field == id)
+                    .map(|e| e.message.clone())
+            })
+        }
     };
     let fields = FIELDS
         .iter()
@@ -212,17 +293,41 @@ mod tests {
     fn defaults_round_trip_through_the_form() {
         let config = TrainConfig::new();
         let text: Vec<String> = form_values(&config).to_vec();
-        let parsed = parse_form("mlp", "non-saturating", &text).unwrap();
+        let parsed = parse_form("mlp", "non-saturating", &text, MlpGanConfig::new()).unwrap();
         assert_eq!(form_values(&parsed), form_values(&config));
     }
 
     #[test]
     fn bad_text_gets_one_message_per_field() {
-        let errors = parse_form("dcgan", "minimax", &raw(["abc", "-1", "NaN", "0.999", "0", "100", "1", "32", "-3"])).unwrap_err();
+        let errors = parse_form(
+            "dcgan",
+            "minimax",
+            &raw(["abc", "-1", "NaN", "0.999", "0", "100", "1", "32", "-3"]),
+            MlpGanConfig::new(),
+        )
+        .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["lr_g", "seed", "lr_d", "beta1", "batch_size"]);
         assert!(errors[0].message.contains("not a number"));
-        assert!(parse_form("gpt", "minimax", &raw(["1e-4", "1e-4", "0.5", "0.9", "64", "100", "1", "32", "1"])).is_err());
-        assert!(parse_form("mlp", "minimax", &raw(["1e-4", "1e-4", "0.5", "0.9", "99999999", "100", "1", "32", "1"])).is_err());
+        assert!(
+            parse_form(
+                "gpt",
+                "minimax",
+                &raw(["1e-4", "1e-4", "0.5", "0.9", "64", "100", "1", "32", "1"]),
+                MlpGanConfig::new()
+            )
+            .is_err()
+        );
+        assert!(
+            parse_form(
+                "mlp",
+                "minimax",
+                &raw([
+                    "1e-4", "1e-4", "0.5", "0.9", "99999999", "100", "1", "32", "1"
+                ]),
+                MlpGanConfig::new()
+            )
+            .is_err()
+        );
     }
 }

@@ -26,7 +26,9 @@ struct History {
 
 fn query(key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(key)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(key)
 }
 
 /// Settings from the URL (`?model=dcgan&lr_g=1e-4&…`), for links from tutorials.
@@ -38,6 +40,25 @@ fn initial_form() -> Form {
     if let Some(l) = query("loss") {
         form.loss.set(l);
     }
+    // Hidden MLP widths, e.g. `?g_hidden=256,512&d_hidden=512,256&batch_norm=0` (benchmarks).
+    let widths = |key| {
+        query(key).map(|v| {
+            v.split(',')
+                .filter_map(|w| w.trim().parse().ok())
+                .collect::<Vec<usize>>()
+        })
+    };
+    form.mlp.update(|mlp| {
+        if let Some(g) = widths("g_hidden").filter(|w| !w.is_empty()) {
+            mlp.generator_hidden = g;
+        }
+        if let Some(d) = widths("d_hidden").filter(|w| !w.is_empty()) {
+            mlp.discriminator_hidden = d;
+        }
+        if let Some(bn) = query("batch_norm") {
+            mlp.batch_norm = bn != "0";
+        }
+    });
     for (spec, value) in FIELDS.iter().zip(form.values) {
         if let Some(v) = query(spec.id) {
             value.set(v);
@@ -54,7 +75,9 @@ fn fmt_duration(ms: f64) -> String {
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    let backend_choice = query("backend").and_then(|b| BackendChoice::from_id(&b)).unwrap_or_default();
+    let backend_choice = query("backend")
+        .and_then(|b| BackendChoice::from_id(&b))
+        .unwrap_or_default();
     let form = initial_form();
     let history = RwSignal::new(History::default());
     let step = RwSignal::new(0u64);
@@ -69,7 +92,29 @@ pub fn App() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let pause_at = RwSignal::new(query("pause_at").unwrap_or_default());
 
+    let bridge = StoredValue::new_local(None::<WorkerBridge>);
+    let send = move |message: ToWorker| {
+        bridge.with_value(|b| {
+            if let Some(b) = b {
+                b.send(&message)
+            }
+        })
+    };
+    let command = move |c: Command| send(ToWorker::Command(c));
     let on_event = move |event: Event| match event {
+        Event::Listening => {
+            let config = form.config().unwrap_or_else(TrainConfig::new);
+            send(ToWorker::Init {
+                backend: backend_choice,
+                config,
+            });
+            if let Some(at) = query("pause_at").and_then(|v| v.parse().ok()) {
+                command(Command::PauseAt(Some(at)));
+            }
+            if query("autostart").is_some() {
+                command(Command::Start);
+            }
+        }
         Event::Ready(info) => backend.set(Some(info)),
         Event::Started { config, step: at } => {
             history.set(History::default());
@@ -80,9 +125,15 @@ pub fn App() -> impl IntoView {
                 v.set(text);
             }
             form.model.set(config.architecture.kind.id().into());
+            form.mlp.set(config.architecture.mlp.clone());
             form.loss.set(config.loss.id().into());
         }
-        Event::Progress { records, steps_per_sec, images_per_sec, elapsed_ms } => {
+        Event::Progress {
+            records,
+            steps_per_sec,
+            images_per_sec,
+            elapsed_ms,
+        } => {
             history.update(|h| {
                 for r in &records {
                     h.d_loss.push(r.stats.d_loss);
@@ -97,7 +148,11 @@ pub fn App() -> impl IntoView {
             rate.set((steps_per_sec, images_per_sec));
             elapsed.set(elapsed_ms);
         }
-        Event::Samples { step: at, pixels, stats: s } => {
+        Event::Samples {
+            step: at,
+            pixels,
+            stats: s,
+        } => {
             samples.set(Some((at, pixels)));
             stats.set(Some(s));
         }
@@ -105,23 +160,9 @@ pub fn App() -> impl IntoView {
         Event::Rejected(errors) => form.errors.set(errors),
         Event::Error(message) => error.set(Some(message)),
     };
-    let bridge = match WorkerBridge::spawn(on_event) {
-        Ok(bridge) => Some(bridge),
-        Err(e) => {
-            error.set(Some(e));
-            None
-        }
-    };
-    let bridge = StoredValue::new_local(bridge);
-    let send = move |message: ToWorker| bridge.with_value(|b| if let Some(b) = b { b.send(&message) });
-    let command = move |c: Command| send(ToWorker::Command(c));
-    let start_config = form.config().unwrap_or_else(TrainConfig::new);
-    send(ToWorker::Init { backend: backend_choice, config: start_config });
-    if let Some(at) = query("pause_at").and_then(|v| v.parse().ok()) {
-        command(Command::PauseAt(Some(at)));
-    }
-    if query("autostart").is_some() {
-        command(Command::Start);
+    match WorkerBridge::spawn(on_event) {
+        Ok(b) => bridge.set_value(Some(b)),
+        Err(e) => error.set(Some(e)),
     }
 
     let apply_pause_at = move || {
@@ -137,7 +178,9 @@ pub fn App() -> impl IntoView {
                     true
                 }
                 Err(_) => {
-                    error.set(Some(format!("“Pause at step” must be a whole number or empty; got “{t}”")));
+                    error.set(Some(format!(
+                        "“Pause at step” must be a whole number or empty; got “{t}”"
+                    )));
                     false
                 }
             },
@@ -146,7 +189,13 @@ pub fn App() -> impl IntoView {
     let apply = move |_| {
         notice.set(None);
         if let Some(c) = form.config() {
-            command(Command::Update(LiveSettings { lr_g: c.lr_g, lr_d: c.lr_d, batch_size: c.batch_size, d_steps: c.d_steps, loss: c.loss }));
+            command(Command::Update(LiveSettings {
+                lr_g: c.lr_g,
+                lr_d: c.lr_d,
+                batch_size: c.batch_size,
+                d_steps: c.d_steps,
+                loss: c.loss,
+            }));
             if apply_pause_at() {
                 notice.set(Some("Live settings applied. Model, latent size, betas, channels and seed apply on Reset.".into()));
             }
@@ -167,9 +216,15 @@ pub fn App() -> impl IntoView {
     };
     let switch_backend = move |ev: leptos::ev::Event| {
         let choice = event_target_value(&ev);
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         if step.get_untracked() > 0
-            && !window.confirm_with_message("Switching the backend restarts the page and this run. Continue?").unwrap_or(false)
+            && !window
+                .confirm_with_message(
+                    "Switching the backend restarts the page and this run. Continue?",
+                )
+                .unwrap_or(false)
         {
             return;
         }
@@ -179,16 +234,32 @@ pub fn App() -> impl IntoView {
     let losses = Signal::derive(move || {
         history.with(|h| {
             vec![
-                Series { name: "D loss", color: "#e4572e", values: h.d_loss.clone() },
-                Series { name: "G loss", color: "#2e86ab", values: h.g_loss.clone() },
+                Series {
+                    name: "D loss",
+                    color: "#e4572e",
+                    values: h.d_loss.clone(),
+                },
+                Series {
+                    name: "G loss",
+                    color: "#2e86ab",
+                    values: h.g_loss.clone(),
+                },
             ]
         })
     });
     let outputs = Signal::derive(move || {
         history.with(|h| {
             vec![
-                Series { name: "D(x)", color: "#3bb273", values: h.d_real.clone() },
-                Series { name: "D(G(z))", color: "#8e44ad", values: h.d_fake.clone() },
+                Series {
+                    name: "D(x)",
+                    color: "#3bb273",
+                    values: h.d_real.clone(),
+                },
+                Series {
+                    name: "D(G(z))",
+                    color: "#8e44ad",
+                    values: h.d_fake.clone(),
+                },
             ]
         })
     });

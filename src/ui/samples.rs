@@ -28,7 +28,8 @@ pub fn SampleGrid(
                 let (gx, gy) = ((i % COLS) * IMAGE_SIDE, (i / COLS) * IMAGE_SIDE);
                 for p in 0..IMAGE_PIXELS {
                     let v = pixels[i * IMAGE_PIXELS + p];
-                    let at = (((gy + p / IMAGE_SIDE) * side as usize + gx + p % IMAGE_SIDE) * 4) as usize;
+                    let at = (((gy + p / IMAGE_SIDE) * side as usize + gx + p % IMAGE_SIDE) * 4)
+                        as usize;
                     rgba[at..at + 4].copy_from_slice(&[v, v, v, 255]);
                 }
             }
@@ -37,7 +38,10 @@ pub fn SampleGrid(
                 .ok()
                 .flatten()
                 .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
-            if let (Some(ctx), Ok(image)) = (ctx, ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), side, side)) {
+            if let (Some(ctx), Ok(image)) = (
+                ctx,
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), side, side),
+            ) {
                 let _ = ctx.put_image_data(&image, 0.0, 0.0);
             }
         });

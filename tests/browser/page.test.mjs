@@ -1,3 +1,5 @@
+// Playwright gives every launch a fresh, empty user-data-dir.
+//
 // Browser test: the built page (trunk build --release → dist/) in Debian's headless Chromium.
 //
 // Trains on the CPU backend for N steps and checks the charts, the sample grid, the main
@@ -8,9 +10,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { readFile, mkdir, mkdtemp } from "node:fs/promises";
+import { readFile, mkdir } from "node:fs/promises";
 import { join, extname, resolve } from "node:path";
-import { tmpdir } from "node:os";
 import { chromium } from "playwright-core";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -42,7 +43,6 @@ before(async () => {
     args: [
       "--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-      `--user-data-dir=${await mkdtemp(join(tmpdir(), "gan-chromium-"))}`,
     ],
   });
 });
