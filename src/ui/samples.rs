@@ -28,8 +28,7 @@ pub fn SampleGrid(
                 let (gx, gy) = ((i % COLS) * IMAGE_SIDE, (i / COLS) * IMAGE_SIDE);
                 for p in 0..IMAGE_PIXELS {
                     let v = pixels[i * IMAGE_PIXELS + p];
-                    let at = (((gy + p / IMAGE_SIDE) * side as usize + gx + p % IMAGE_SIDE) * 4)
-                        as usize;
+                    let at = ((gy + p / IMAGE_SIDE) * side as usize + gx + p % IMAGE_SIDE) * 4;
                     rgba[at..at + 4].copy_from_slice(&[v, v, v, 255]);
                 }
             }

@@ -77,6 +77,8 @@ pub struct ArchitectureConfig {
 }
 
 /// Any generator of the registry: z `[B, latent]` → images `[B, 1, 28, 28]` in [-1, 1].
+// One instance per run: the size difference between variants costs nothing worth boxing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum Generator {
     /// See [`MlpGenerator`].
@@ -86,6 +88,7 @@ pub enum Generator {
 }
 
 /// Any discriminator of the registry: images `[B, 1, 28, 28]` → logits `[B, 1]`.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum Discriminator {
     /// See [`MlpDiscriminator`].
