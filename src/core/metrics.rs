@@ -24,12 +24,7 @@ impl ClassStats {
         let mut max_sum = 0.0f64;
         let n = probs.len() / NUM_CLASSES;
         for row in probs.chunks_exact(NUM_CLASSES) {
-            let (arg, max) =
-                row.iter()
-                    .enumerate()
-                    .fold((0, f32::NEG_INFINITY), |best, (i, &p)| {
-                        if p > best.1 { (i, p) } else { best }
-                    });
+            let (arg, max) = argmax(row);
             histogram[arg] += 1;
             max_sum += max as f64;
         }
@@ -59,20 +54,22 @@ impl ClassStats {
     }
 }
 
+/// Index and value of the largest score in `row`.
+fn argmax(row: &[f32]) -> (usize, f32) {
+    row.iter()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |best, (i, &p)| {
+            if p > best.1 { (i, p) } else { best }
+        })
+}
+
 /// Fraction of rows of `[n, 10]` logits or probabilities whose argmax equals the label.
 pub fn accuracy(scores: &[f32], labels: &[u8]) -> f32 {
     let correct = scores
         .chunks_exact(NUM_CLASSES)
         .zip(labels)
         .filter(|(row, label)| {
-            let arg = row
-                .iter()
-                .enumerate()
-                .fold(
-                    (0, f32::NEG_INFINITY),
-                    |b, (i, &p)| if p > b.1 { (i, p) } else { b },
-                )
-                .0;
+            let arg = argmax(row).0;
             arg == **label as usize
         })
         .count();

@@ -306,3 +306,74 @@ impl Engine {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::classifier::ClassifierConfig;
+    use crate::core::models::{ArchitectureConfig, ModelKind};
+
+    fn clock() -> f64 {
+        0.0
+    }
+
+    fn engine(config: TrainConfig) -> Engine {
+        let device = Device::flex();
+        let data = MnistSet::from_parts(vec![1; 16], vec![128; 16 * 784]).unwrap();
+        Engine::new(
+            &device,
+            Rc::new(data),
+            ClassifierConfig::new().init(&device),
+            config,
+            clock,
+        )
+        .unwrap()
+    }
+
+    fn small() -> TrainConfig {
+        TrainConfig::new().with_batch_size(4).with_architecture(
+            ArchitectureConfig::new()
+                .with_kind(ModelKind::Dcgan)
+                .with_latent_dim(8),
+        )
+    }
+
+    #[test]
+    fn steps_pause_at_and_invalid_settings() {
+        let mut e = engine(small());
+        let events = pollster::block_on(e.handle(Command::Step));
+        assert!(matches!(&events[0], Event::Progress { records, .. } if records.len() == 1));
+        assert!(events.iter().any(
+            |ev| matches!(ev, Event::Samples { step: 1, pixels, .. } if pixels.len() == 64 * 784)
+        ));
+        pollster::block_on(e.handle(Command::PauseAt(Some(3))));
+        pollster::block_on(e.handle(Command::Start));
+        while e.is_running() {
+            pollster::block_on(e.tick());
+        }
+        assert_eq!(e.trainer().steps(), 3);
+        let rejected = pollster::block_on(e.handle(Command::Reset(small().with_lr_g(-1.0))));
+        assert!(matches!(&rejected[0], Event::Rejected(errors) if errors[0].field == "lr_g"));
+        assert_eq!(e.trainer().steps(), 3, "an invalid reset keeps the run");
+    }
+
+    #[test]
+    fn a_checkpoint_continues_where_it_left_off_and_bad_files_keep_the_run() {
+        let mut a = engine(small());
+        for _ in 0..2 {
+            pollster::block_on(a.step_once()).unwrap();
+        }
+        let bytes = a.checkpoint().unwrap();
+        let mut b = engine(TrainConfig::new());
+        let events = pollster::block_on(b.handle(Command::LoadCheckpoint(bytes)));
+        assert!(
+            events
+                .iter()
+                .any(|ev| matches!(ev, Event::Started { step: 2, .. }))
+        );
+        assert_eq!(b.trainer().config().architecture.kind, ModelKind::Dcgan);
+        let events = pollster::block_on(b.handle(Command::LoadCheckpoint(b"junk".to_vec())));
+        assert!(matches!(&events[0], Event::Error(m) if m.contains("checkpoint")));
+        assert_eq!(b.trainer().steps(), 2);
+    }
+}

@@ -214,6 +214,28 @@ pub fn App() -> impl IntoView {
             command(Command::Start);
         }
     };
+    let load_checkpoint = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        notice.set(Some(format!("Loading {}…", file.name())));
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => command(Command::LoadCheckpoint(
+                    js_sys::Uint8Array::new(&buffer).to_vec(),
+                )),
+                Err(e) => error.set(Some(format!("could not read {}: {e:?}", file.name()))),
+            }
+        });
+    };
     let switch_backend = move |ev: leptos::ev::Event| {
         let choice = event_target_value(&ev);
         let Some(window) = web_sys::window() else {
@@ -303,6 +325,10 @@ pub fn App() -> impl IntoView {
                     <input id="field-pause_at" type="text" inputmode="numeric" prop:value=move || pause_at.get() on:input=move |ev| pause_at.set(event_target_value(&ev)) />
                 </label>
                 <SettingsForm form=form running=running.into() />
+                <label class="field load" title="Continue from a checkpoint.bpk written by `gan-playground train` (Burn burnpack: G, D and the run's settings). A file that is not a checkpoint is refused and the current run kept.">
+                    <span>"Load checkpoint"</span>
+                    <input id="load-checkpoint" type="file" accept=".bpk" disabled=move || !ready.get() on:change=load_checkpoint />
+                </label>
                 {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
                 {move || error.get().map(|e| view! { <p class="error-banner" id="error" role="alert">{e}
                     <button on:click=move |_| error.set(None)>"dismiss"</button></p> })}

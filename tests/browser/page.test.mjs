@@ -116,6 +116,22 @@ test(`trains ${STEPS} steps on the CPU backend with a responsive page`, { timeou
   await page.close();
 });
 
+test("loads a CLI checkpoint and refuses a file that is not one", { timeout: 300_000 }, async (t) => {
+  const checkpoint = process.env.CHECKPOINT;
+  if (!checkpoint) return t.skip("set CHECKPOINT to a checkpoint.bpk from `gan-playground train` (.ci/test does)");
+  const { page, problems } = await open("?backend=cpu");
+  await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
+  await page.locator("#load-checkpoint").setInputFiles({ name: "junk.bpk", mimeType: "application/octet-stream", buffer: Buffer.from("not a checkpoint") });
+  await page.locator("#error").waitFor();
+  assert.match(await page.locator("#error").innerText(), /checkpoint/);
+  assert.equal(await stepCount(page), 0, "a bad file leaves the run as it was");
+  await page.locator("#load-checkpoint").setInputFiles(checkpoint);
+  await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) === 5, null, { timeout: 120_000 });
+  assert.equal(await page.locator("#field-model").inputValue(), "mlp");
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
 test("auto mode keeps the CPU on a software WebGPU adapter and says why", { timeout: 300_000 }, async () => {
   const { page, problems } = await open("");
   await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
