@@ -62,7 +62,8 @@ pub fn LineChart(
     series: Signal<Vec<Series>>,
 ) -> impl IntoView {
     let points = move || series.with(|s| s.first().map_or(0, |s| s.values.len()));
-    let paths = move || {
+    // Computed once per history update, shared by the curves and the axis label.
+    let paths = Memo::new(move |_| {
         series.with(|all| {
             let len = all.first().map_or(0, |s| s.values.len());
             let finite = all
@@ -91,7 +92,7 @@ pub fn LineChart(
                 .collect();
             (drawn, lo, hi)
         })
-    };
+    });
     view! {
         <figure class="chart" title=help data-points=move || points().to_string()>
             <figcaption>
@@ -106,14 +107,14 @@ pub fn LineChart(
             </figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="plot">
                 {move || {
-                    let (drawn, _, _) = paths();
+                    let (drawn, _, _) = paths.get();
                     drawn.into_iter().map(|(color, d)| view! {
                         <path d=d stroke=color fill="none" stroke-width="1.5" vector-effect="non-scaling-stroke" />
                     }).collect_view()
                 }}
             </svg>
             <div class="axis">
-                <span>{move || { let (_, lo, hi) = paths(); format!("y: {lo:.2} … {hi:.2}") }}</span>
+                <span>{move || { let (_, lo, hi) = paths.get(); format!("y: {lo:.2} … {hi:.2}") }}</span>
                 <span>{move || format!("{} steps", points())}</span>
             </div>
         </figure>

@@ -1,30 +1,14 @@
 // In-browser benchmark (not a test): ms per training step for our models on the page's CPU
 // (wasm) and WebGPU backends, the page's time to first interactive, and the wasm sizes.
 // Run after `trunk build --release`:  node tests/browser/bench.mjs
-import { createServer } from "node:http";
-import { readFile, readdir, stat } from "node:fs/promises";
-import { join, extname, resolve } from "node:path";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { ROOT, serveDist, launchChromium } from "./harness.mjs";
 
-const DIST = resolve(import.meta.dirname, "../../dist");
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
-const server = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  try {
-    const file = join(DIST, path === "/" ? "index.html" : path);
-    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(await readFile(file));
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
-});
+const DIST = join(ROOT, "dist");
+const { server, base } = await serveDist();
+const browser = await launchChromium();
 
 for (const f of (await readdir(DIST)).filter((f) => f.endsWith(".wasm"))) {
   const bytes = await readFile(join(DIST, f));

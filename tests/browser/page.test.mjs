@@ -1,5 +1,3 @@
-// Playwright gives every launch a fresh, empty user-data-dir.
-//
 // Browser test: the built page (trunk build --release → dist/) in Debian's headless Chromium.
 //
 // Trains on the CPU backend for N steps and checks the charts, the sample grid, the main
@@ -9,42 +7,19 @@
 // Run: node --test tests/browser/   (after `trunk build --release`)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { readFile, mkdir } from "node:fs/promises";
-import { join, extname, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { ROOT, serveDist, launchChromium } from "./harness.mjs";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const DIST = join(ROOT, "dist");
 const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
 const STEPS = Number(process.env.BROWSER_TEST_STEPS ?? 30);
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".bin": "application/octet-stream", ".bpk": "application/octet-stream" };
 
 let server, base, browser;
 
 before(async () => {
-  server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const file = join(DIST, path === "/" ? "index.html" : path);
-    if (!file.startsWith(DIST)) return res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end("not found");
-    }
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  base = `http://127.0.0.1:${server.address().port}`;
+  ({ server, base } = await serveDist());
   await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
