@@ -39,7 +39,7 @@ fn train_and_judge(sign: f32) -> ClassStats {
         trainer.step(&data).into_data();
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(99);
-    let images = trainer.generate(latent_noise(&mut rng, SAMPLES, latent, &device));
+    let images = trainer.generate(latent_noise(&mut rng, SAMPLES, latent, &device), None);
     let probs = classifier
         .probabilities(images)
         .into_data()

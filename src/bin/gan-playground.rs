@@ -13,13 +13,19 @@ use indicatif::{ProgressBar, ProgressStyle};
 use npyz::WriterBuilder;
 
 use gan_playground::core::checkpoint;
-use gan_playground::core::classifier::ClassifierConfig;
+use gan_playground::core::classifier::{Classifier, ClassifierConfig};
 use gan_playground::core::data::{IMAGE_PIXELS, IMAGE_SIDE, MnistSet};
 use gan_playground::core::loss::GanLoss;
-use gan_playground::core::metrics::{ClassStats, accuracy};
-use gan_playground::core::models::{ArchitectureConfig, DcganConfig, MlpGanConfig, ModelKind};
-use gan_playground::core::train::{ClassifierTrainer, GanTrainer, TrainConfig, latent_noise};
+use gan_playground::core::metrics::{FeatureStats, QualityMetrics, accuracy};
+use gan_playground::core::models::{
+    ArchitectureConfig, Conditioning, DcganConfig, MlpGanConfig, ModelKind,
+};
+use gan_playground::core::presets::Preset;
+use gan_playground::core::train::{
+    ClassifierTrainer, FieldError, GanTrainer, OptimizerKind, TrainConfig, latent_noise,
+};
 use gan_playground::engine::Engine;
+use gan_playground::engine::evaluate::{evaluate_images, label_tensor, real_feature_stats};
 
 #[derive(Parser)]
 #[command(
@@ -42,42 +48,273 @@ enum Backend {
     Vulkan,
 }
 
+/// Settings of a run: a preset, then any overrides.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Starting point: dcgan, ttur, wgan, wgan-gp, lsgan, hinge-sn, cgan, acgan, mlp.
+    #[arg(long, default_value = "dcgan")]
+    preset: String,
+    /// Model: mlp or dcgan.
+    #[arg(long)]
+    model: Option<String>,
+    /// Loss: non-saturating, minimax, wgan, wgan-gp, lsgan, hinge.
+    #[arg(long)]
+    loss: Option<String>,
+    /// Conditioning: none, cgan, acgan.
+    #[arg(long)]
+    conditioning: Option<String>,
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long)]
+    batch_size: Option<usize>,
+    #[arg(long)]
+    lr_g: Option<f64>,
+    #[arg(long)]
+    lr_d: Option<f64>,
+    /// Generator optimiser: adam, rmsprop, sgd.
+    #[arg(long)]
+    optimizer_g: Option<String>,
+    /// Discriminator optimiser: adam, rmsprop, sgd.
+    #[arg(long)]
+    optimizer_d: Option<String>,
+    #[arg(long)]
+    beta1: Option<f64>,
+    #[arg(long)]
+    beta2: Option<f64>,
+    #[arg(long)]
+    latent_dim: Option<usize>,
+    /// D steps per G step (n_critic).
+    #[arg(long)]
+    d_steps: Option<usize>,
+    /// DCGAN feature maps at 14×14 (doubled at 7×7).
+    #[arg(long)]
+    channels: Option<usize>,
+    /// BatchNorm in the DCGAN's D (true/false).
+    #[arg(long)]
+    d_batch_norm: Option<bool>,
+    /// Spectral normalisation of D's weights (true/false).
+    #[arg(long)]
+    spectral_norm: Option<bool>,
+    /// Minibatch-stddev feature in D (true/false).
+    #[arg(long)]
+    minibatch_stddev: Option<bool>,
+    /// WGAN clipping bound c.
+    #[arg(long)]
+    clip: Option<f64>,
+    /// WGAN-GP weight λ.
+    #[arg(long)]
+    gp_weight: Option<f64>,
+    /// R1 weight γ (0 = off).
+    #[arg(long)]
+    r1_gamma: Option<f64>,
+    /// One-sided label smoothing (0 = off; 0.1 makes real targets 0.9).
+    #[arg(long)]
+    label_smoothing: Option<f64>,
+    /// Instance-noise σ at step 0 (0 = off).
+    #[arg(long)]
+    instance_noise: Option<f64>,
+    /// Steps over which instance noise decays to 0.
+    #[arg(long)]
+    instance_noise_steps: Option<u64>,
+    /// EMA decay of G's weights for samples (0 = off, e.g. 0.999).
+    #[arg(long)]
+    ema_decay: Option<f64>,
+}
+
+fn parse_id<T>(
+    value: &Option<String>,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[&str],
+) -> Result<Option<T>> {
+    value
+        .as_deref()
+        .map(|v| {
+            parse(v).with_context(|| format!("unknown {what} '{v}' (try: {})", all.join(", ")))
+        })
+        .transpose()
+}
+
+impl RunArgs {
+    fn config(&self) -> Result<TrainConfig> {
+        let ids = |v: Vec<&'static str>| v;
+        let preset = Preset::from_id(&self.preset).with_context(|| {
+            format!(
+                "unknown preset '{}' (try: {})",
+                self.preset,
+                Preset::ALL.map(|p| p.id()).join(", ")
+            )
+        })?;
+        let mut c = preset.config();
+        let a = &mut c.architecture;
+        if let Some(k) = parse_id(
+            &self.model,
+            "model",
+            ModelKind::from_id,
+            &ids(ModelKind::ALL.map(|m| m.id()).to_vec()),
+        )? {
+            a.kind = k;
+        }
+        if let Some(k) = parse_id(
+            &self.conditioning,
+            "conditioning",
+            Conditioning::from_id,
+            &Conditioning::ALL.map(|m| m.id()),
+        )? {
+            a.conditioning = k;
+        }
+        if let Some(v) = self.latent_dim {
+            a.latent_dim = v;
+        }
+        if let Some(v) = self.channels {
+            a.dcgan.channels = v;
+        }
+        if let Some(v) = self.d_batch_norm {
+            a.dcgan.d_batch_norm = v;
+        }
+        if let Some(v) = self.spectral_norm {
+            a.spectral_norm = v;
+        }
+        if let Some(v) = self.minibatch_stddev {
+            a.minibatch_stddev = v;
+        }
+        if let Some(l) = parse_id(
+            &self.loss,
+            "loss",
+            GanLoss::from_id,
+            &GanLoss::ALL.map(|m| m.id()),
+        )? {
+            c.loss = l;
+        }
+        let optimizers = OptimizerKind::ALL.map(|m| m.id());
+        if let Some(o) = parse_id(
+            &self.optimizer_g,
+            "optimizer",
+            OptimizerKind::from_id,
+            &optimizers,
+        )? {
+            c.optimizer_g = o;
+        }
+        if let Some(o) = parse_id(
+            &self.optimizer_d,
+            "optimizer",
+            OptimizerKind::from_id,
+            &optimizers,
+        )? {
+            c.optimizer_d = o;
+        }
+        if let Some(v) = self.seed {
+            c.seed = v;
+        }
+        if let Some(v) = self.batch_size {
+            c.batch_size = v;
+        }
+        if let Some(v) = self.lr_g {
+            c.lr_g = v;
+        }
+        if let Some(v) = self.lr_d {
+            c.lr_d = v;
+        }
+        if let Some(v) = self.beta1 {
+            c.beta1 = v;
+        }
+        if let Some(v) = self.beta2 {
+            c.beta2 = v;
+        }
+        if let Some(v) = self.d_steps {
+            c.d_steps = v;
+        }
+        if let Some(v) = self.clip {
+            c.clip = v;
+        }
+        if let Some(v) = self.gp_weight {
+            c.gp_weight = v;
+        }
+        if let Some(v) = self.r1_gamma {
+            c.r1_gamma = v;
+        }
+        if let Some(v) = self.label_smoothing {
+            c.label_smoothing = v;
+        }
+        if let Some(v) = self.instance_noise {
+            c.instance_noise = v;
+        }
+        if let Some(v) = self.instance_noise_steps {
+            c.instance_noise_steps = v;
+        }
+        if let Some(v) = self.ema_decay {
+            c.ema_decay = v;
+        }
+        c.validate().map_err(field_errors)?;
+        Ok(c)
+    }
+}
+
+fn field_errors(errors: Vec<FieldError>) -> anyhow::Error {
+    anyhow::anyhow!(
+        "invalid settings:\n{}",
+        errors
+            .iter()
+            .map(|e| format!("  --{}: {}", e.field.replace('_', "-"), e.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once
 enum Cmd {
-    /// Train a GAN and write samples, losses and a checkpoint the page can load.
+    /// Train a GAN and write samples, losses, metrics and a checkpoint the page can load.
     Train {
-        /// Model: mlp or dcgan.
-        #[arg(long, default_value = "dcgan")]
-        model: String,
-        /// Generator loss: non-saturating or minimax.
-        #[arg(long, default_value = "non-saturating")]
-        loss: String,
+        #[command(flatten)]
+        run: RunArgs,
         #[arg(long, default_value_t = 2000)]
         steps: u64,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long, default_value_t = 64)]
-        batch_size: usize,
-        #[arg(long, default_value_t = 2e-4)]
-        lr_g: f64,
-        #[arg(long, default_value_t = 2e-4)]
-        lr_d: f64,
-        #[arg(long, default_value_t = 0.5)]
-        beta1: f64,
-        #[arg(long, default_value_t = 0.999)]
-        beta2: f64,
-        #[arg(long, default_value_t = 100)]
-        latent_dim: usize,
-        #[arg(long, default_value_t = 1)]
-        d_steps: usize,
-        /// DCGAN feature maps at 14×14 (doubled at 7×7).
-        #[arg(long, default_value_t = 32)]
-        channels: usize,
         /// Generated samples written to samples.npy and judged by the classifier.
         #[arg(long, default_value_t = 1000)]
         samples: usize,
         #[arg(long, default_value = "runs/gan")]
         out: PathBuf,
+        #[arg(long, value_enum, default_value = "flex")]
+        backend: Backend,
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+        #[arg(long, default_value = "www/weights/classifier.bpk")]
+        classifier: PathBuf,
+    },
+    /// Quality metrics (FID and IS analogues with our classifier, classes, label accuracy) of a
+    /// checkpoint's generator or of a .npy of samples (N×28×28 in [0, 1]).
+    Eval {
+        /// A checkpoint.bpk written by `train` or the page.
+        #[arg(long, conflicts_with = "samples")]
+        checkpoint: Option<PathBuf>,
+        /// A samples.npy (N×28×28, values in [0, 1]).
+        #[arg(long)]
+        samples: Option<PathBuf>,
+        /// With --samples: labels.npy (N u8) of the digits the samples were asked to show.
+        #[arg(long, requires = "samples")]
+        labels: Option<PathBuf>,
+        /// With --checkpoint: samples to generate.
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+        #[arg(long, default_value = "www/weights/classifier.bpk")]
+        classifier: PathBuf,
+    },
+    /// Train every preset with fixed seeds and tabulate the metrics at several step counts.
+    Zoo {
+        /// Step counts at which to evaluate, ascending.
+        #[arg(long, value_delimiter = ',', default_value = "500,1000,2000")]
+        steps: Vec<u64>,
+        /// Presets to train (default: all).
+        #[arg(long, value_delimiter = ',')]
+        presets: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replace the table between the zoo markers of this Markdown file.
+        #[arg(long)]
+        write: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "flex")]
         backend: Backend,
         #[arg(long, default_value = "www/data/mnist.bin")]
@@ -108,53 +345,47 @@ enum Cmd {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Train {
-            model,
-            loss,
+            run,
             steps,
-            seed,
-            batch_size,
-            lr_g,
-            lr_d,
-            beta1,
-            beta2,
-            latent_dim,
-            d_steps,
-            channels,
             samples,
             out,
             backend,
             data,
             classifier,
-        } => {
-            let kind = ModelKind::from_id(&model)
-                .with_context(|| format!("unknown model '{model}' (try: mlp, dcgan)"))?;
-            let loss = GanLoss::from_id(&loss)
-                .with_context(|| format!("unknown loss '{loss}' (try: non-saturating, minimax)"))?;
-            let config = TrainConfig::new()
-                .with_architecture(
-                    ArchitectureConfig::new()
-                        .with_kind(kind)
-                        .with_latent_dim(latent_dim)
-                        .with_dcgan(DcganConfig::new().with_channels(channels)),
-                )
-                .with_loss(loss)
-                .with_seed(seed)
-                .with_batch_size(batch_size)
-                .with_lr_g(lr_g)
-                .with_lr_d(lr_d)
-                .with_beta1(beta1)
-                .with_beta2(beta2)
-                .with_d_steps(d_steps);
-            train(
-                config,
-                steps,
-                samples,
-                &out,
-                &device(backend)?,
-                &data,
-                &classifier,
-            )
-        }
+        } => train(
+            run.config()?,
+            steps,
+            samples,
+            &out,
+            &device(backend)?,
+            &data,
+            &classifier,
+        ),
+        Cmd::Eval {
+            checkpoint,
+            samples,
+            labels,
+            count,
+            data,
+            classifier,
+        } => eval(checkpoint, samples, labels, count, &data, &classifier),
+        Cmd::Zoo {
+            steps,
+            presets,
+            seed,
+            write,
+            backend,
+            data,
+            classifier,
+        } => zoo(
+            &steps,
+            &presets,
+            seed,
+            write.as_deref(),
+            &device(backend)?,
+            &data,
+            &classifier,
+        ),
         Cmd::TrainClassifier {
             steps,
             seed,
@@ -199,6 +430,48 @@ fn progress(len: u64) -> ProgressBar {
     bar
 }
 
+fn load_classifier(path: &Path, device: &Device) -> Result<Classifier> {
+    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(checkpoint::load_classifier(&bytes, device)?)
+}
+
+fn read_back<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
+    t.into_data()
+        .try_into_vec_as::<f32>()
+        .map_err(|e| anyhow::anyhow!("reading results back: {e:?}"))
+}
+
+/// `n` samples of the trainer's sampling generator, in chunks; conditional models are asked
+/// for digits 0, 1, …, 9, 0, … in turn.
+fn generate(
+    trainer: &GanTrainer,
+    n: usize,
+    seed: u64,
+    device: &Device,
+) -> (Vec<Tensor<4>>, Option<Vec<u8>>) {
+    let config = trainer.config();
+    let conditional = config.architecture.conditioning.is_conditional();
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(seed.wrapping_add(77));
+    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    let generator = trainer.sampling_generator();
+    let chunks = (0..n)
+        .step_by(250)
+        .map(|start| {
+            let size = (n - start).min(250);
+            let z = latent_noise(&mut rng, size, config.architecture.latent_dim, device);
+            let y = conditional.then(|| label_tensor(&labels[start..start + size], device));
+            generator.forward(z, y)
+        })
+        .collect();
+    (chunks, conditional.then_some(labels))
+}
+
+fn real_stats(classifier: &Classifier, data: &MnistSet, device: &Device) -> Result<FeatureStats> {
+    Ok(pollster::block_on(real_feature_stats(
+        classifier, data, 8000, 2000, device,
+    ))?)
+}
+
 fn train(
     config: TrainConfig,
     steps: u64,
@@ -209,21 +482,11 @@ fn train(
     classifier: &Path,
 ) -> Result<()> {
     let data = Rc::new(load_data(data)?);
-    let classifier_bytes =
-        fs::read(classifier).with_context(|| format!("reading {}", classifier.display()))?;
-    let classifier = checkpoint::load_classifier(&classifier_bytes, device)?;
+    let classifier = load_classifier(classifier, device)?;
+    let real = real_stats(&classifier, &data, device)?;
     let seed = config.seed;
-    let latent = config.architecture.latent_dim;
     let mut engine =
-        Engine::new(device, data, classifier.clone(), config, now_ms).map_err(|errors| {
-            anyhow::anyhow!(
-                errors
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )
-        })?;
+        Engine::new(device, data, classifier.clone(), config, now_ms).map_err(field_errors)?;
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut csv = String::from("step,d_loss,g_loss,d_real,d_fake\n");
     let bar = progress(steps);
@@ -244,45 +507,253 @@ fn train(
     fs::write(out.join("losses.csv"), csv)?;
     fs::write(out.join("checkpoint.bpk"), engine.checkpoint()?)?;
 
-    // Samples for evaluation: fresh latents, generated in inference mode, in chunks.
-    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(seed.wrapping_add(77));
+    let (chunks, labels) = generate(engine.trainer(), samples, seed, device);
     let mut pixels = Vec::with_capacity(samples * IMAGE_PIXELS);
-    let mut probs = Vec::with_capacity(samples * 10);
-    for start in (0..samples).step_by(250) {
-        let n = (samples - start).min(250);
-        let images = engine
-            .trainer()
-            .generate(latent_noise(&mut rng, n, latent, device));
-        probs.extend(
-            classifier
-                .probabilities(images.clone())
-                .into_data()
-                .try_into_vec_as::<f32>()
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
-        );
-        pixels.extend(
-            images
-                .into_data()
-                .try_into_vec_as::<f32>()
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
-        );
+    for images in &chunks {
+        pixels.extend(read_back(images.clone())?);
     }
+    let metrics = pollster::block_on(evaluate_images(
+        &classifier,
+        chunks,
+        labels.as_deref(),
+        &real,
+    ))?;
     let unit: Vec<f32> = pixels.iter().map(|v| (v + 1.0) / 2.0).collect();
     write_npy(&out.join("samples.npy"), &unit, samples)?;
-    write_grid(&out.join("samples.png"), &unit, samples.min(64))?;
-    let stats = ClassStats::from_probabilities(&probs);
+    if let Some(labels) = &labels {
+        write_labels(&out.join("labels.npy"), labels)?;
+    }
+    write_grid(
+        &out.join("samples.png"),
+        &unit,
+        samples.min(80),
+        if labels.is_some() { 10 } else { 8 },
+    )?;
     fs::write(
         out.join("metrics.json"),
-        serde_json::to_string_pretty(&stats)?,
+        serde_json::to_string_pretty(&metrics)?,
     )?;
-    println!(
-        "{} samples: classes covered {}/10, mean max-probability {:.3}, class KL from uniform {:.3}, histogram {:?}",
-        samples, stats.classes_covered, stats.mean_max_prob, stats.kl_from_uniform, stats.histogram
-    );
+    print_metrics(&metrics);
     println!(
         "wrote {}/{{losses.csv,checkpoint.bpk,samples.npy,samples.png,metrics.json}}",
         out.display()
     );
+    Ok(())
+}
+
+fn print_metrics(m: &QualityMetrics) {
+    let s = &m.classes;
+    println!(
+        "{} samples: FID (MNIST-classifier features) {:.2}, IS analogue {:.2}, classes covered {}/10, mean max-probability {:.3}, class KL from uniform {:.3}{}, histogram {:?}",
+        m.samples,
+        m.fid,
+        m.inception_score,
+        s.classes_covered,
+        s.mean_max_prob,
+        s.kl_from_uniform,
+        m.label_accuracy
+            .map(|a| format!(", label accuracy {:.1}%", a * 100.0))
+            .unwrap_or_default(),
+        s.histogram
+    );
+}
+
+fn eval(
+    checkpoint_path: Option<PathBuf>,
+    samples: Option<PathBuf>,
+    labels: Option<PathBuf>,
+    count: usize,
+    data: &Path,
+    classifier: &Path,
+) -> Result<()> {
+    let device = Device::flex();
+    let data = load_data(data)?;
+    let classifier = load_classifier(classifier, &device)?;
+    let real = real_stats(&classifier, &data, &device)?;
+    let metrics = match (checkpoint_path, samples) {
+        (Some(path), _) => {
+            let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let loaded = checkpoint::load_gan(&bytes, &device)
+                .with_context(|| format!("loading {}", path.display()))?;
+            let trainer = GanTrainer::new(loaded.config, data.len(), &device)
+                .map_err(field_errors)?
+                .with_networks(
+                    loaded.networks.generator,
+                    loaded.networks.discriminator,
+                    loaded.steps,
+                );
+            let (chunks, labels) = generate(&trainer, count, 1, &device);
+            pollster::block_on(evaluate_images(
+                &classifier,
+                chunks,
+                labels.as_deref(),
+                &real,
+            ))?
+        }
+        (None, Some(path)) => {
+            let images = read_samples(&path)?;
+            let labels = labels.as_deref().map(read_labels).transpose()?;
+            if let Some(l) = labels
+                .as_ref()
+                .filter(|l| l.len() != images.len() / IMAGE_PIXELS)
+            {
+                bail!(
+                    "{} labels for {} samples",
+                    l.len(),
+                    images.len() / IMAGE_PIXELS
+                );
+            }
+            let chunks = images
+                .chunks(250 * IMAGE_PIXELS)
+                .map(|c| {
+                    let n = c.len() / IMAGE_PIXELS;
+                    let scaled: Vec<f32> = c.iter().map(|v| v * 2.0 - 1.0).collect();
+                    Tensor::<1>::from_data(TensorData::new(scaled, [c.len()]), &device)
+                        .reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE])
+                })
+                .collect();
+            pollster::block_on(evaluate_images(
+                &classifier,
+                chunks,
+                labels.as_deref(),
+                &real,
+            ))?
+        }
+        (None, None) => bail!("give --checkpoint FILE or --samples FILE"),
+    };
+    print_metrics(&metrics);
+    println!("{}", serde_json::to_string_pretty(&metrics)?);
+    Ok(())
+}
+
+fn read_samples(path: &Path) -> Result<Vec<f32>> {
+    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let npy = npyz::NpyFile::new(&bytes[..])
+        .with_context(|| format!("{} is not a .npy file", path.display()))?;
+    let shape = npy.shape().to_vec();
+    let per_image: u64 = shape.iter().skip(1).product();
+    if shape.is_empty() || per_image != IMAGE_PIXELS as u64 {
+        bail!(
+            "{}: expected N×28×28 (or N×784) samples, got shape {shape:?}",
+            path.display()
+        );
+    }
+    let values: Vec<f32> = npy
+        .into_vec::<f32>()
+        .with_context(|| format!("{}: expected float32 values", path.display()))?;
+    if values
+        .iter()
+        .any(|v| !v.is_finite() || *v < -0.01 || *v > 1.01)
+    {
+        bail!("{}: values must be in [0, 1]", path.display());
+    }
+    Ok(values)
+}
+
+fn read_labels(path: &Path) -> Result<Vec<u8>> {
+    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let npy = npyz::NpyFile::new(&bytes[..])
+        .with_context(|| format!("{} is not a .npy file", path.display()))?;
+    let labels: Vec<u8> = npy
+        .into_vec::<u8>()
+        .with_context(|| format!("{}: expected uint8 labels", path.display()))?;
+    if labels.iter().any(|&l| l > 9) {
+        bail!("{}: labels must be digits 0–9", path.display());
+    }
+    Ok(labels)
+}
+
+fn write_labels(path: &Path, labels: &[u8]) -> Result<()> {
+    let file = fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut writer = npyz::WriteOptions::new()
+        .default_dtype()
+        .shape(&[labels.len() as u64])
+        .writer(std::io::BufWriter::new(file))
+        .begin_nd()?;
+    writer.extend(labels.iter().copied())?;
+    writer.finish()?;
+    Ok(())
+}
+
+const ZOO_START: &str = "<!-- zoo-table:start -->";
+const ZOO_END: &str = "<!-- zoo-table:end -->";
+
+fn zoo(
+    steps: &[u64],
+    presets: &[String],
+    seed: u64,
+    write: Option<&Path>,
+    device: &Device,
+    data: &Path,
+    classifier: &Path,
+) -> Result<()> {
+    let chosen: Vec<Preset> = if presets.is_empty() {
+        Preset::ALL.to_vec()
+    } else {
+        presets
+            .iter()
+            .map(|p| Preset::from_id(p).with_context(|| format!("unknown preset '{p}'")))
+            .collect::<Result<_>>()?
+    };
+    if steps.is_empty() || steps.windows(2).any(|w| w[0] >= w[1]) {
+        bail!("--steps must be ascending, e.g. 500,1000,2000");
+    }
+    let data = load_data(data)?;
+    let classifier = load_classifier(classifier, device)?;
+    let real = real_stats(&classifier, &data, device)?;
+    let mut table = String::from(
+        "| preset | steps | FID (classifier features) ↓ | IS analogue ↑ | classes | class KL ↓ | mean max-prob ↑ | label acc. | train time |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for preset in chosen {
+        let config = preset.config().with_seed(seed);
+        let mut trainer = GanTrainer::new(config, data.len(), device).map_err(field_errors)?;
+        let bar = progress(*steps.last().unwrap_or(&0));
+        bar.set_message(preset.id());
+        let mut train_secs = 0.0;
+        for &target in steps {
+            let start = Instant::now();
+            while trainer.steps() < target {
+                trainer.step(&data).into_data();
+                bar.inc(1);
+            }
+            train_secs += start.elapsed().as_secs_f64();
+            let (chunks, labels) = generate(&trainer, 1000, seed, device);
+            let m = pollster::block_on(evaluate_images(
+                &classifier,
+                chunks,
+                labels.as_deref(),
+                &real,
+            ))?;
+            let row = format!(
+                "| {} | {} | {:.2} | {:.2} | {}/10 | {:.3} | {:.3} | {} | {:.0} s |\n",
+                preset.label(),
+                target,
+                m.fid,
+                m.inception_score,
+                m.classes.classes_covered,
+                m.classes.kl_from_uniform,
+                m.classes.mean_max_prob,
+                m.label_accuracy
+                    .map(|a| format!("{:.1}%", a * 100.0))
+                    .unwrap_or_else(|| "—".into()),
+                train_secs
+            );
+            bar.println(row.trim_end());
+            table.push_str(&row);
+        }
+        bar.finish_and_clear();
+    }
+    println!("{table}");
+    if let Some(path) = write {
+        let text =
+            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let (Some(a), Some(b)) = (text.find(ZOO_START), text.find(ZOO_END)) else {
+            bail!("{} has no {ZOO_START} … {ZOO_END} markers", path.display());
+        };
+        let updated = format!("{}{ZOO_START}\n{table}{}", &text[..a], &text[b..]);
+        fs::write(path, updated).with_context(|| format!("writing {}", path.display()))?;
+        println!("updated {}", path.display());
+    }
     Ok(())
 }
 
@@ -298,8 +769,7 @@ fn write_npy(path: &Path, values: &[f32], n: usize) -> Result<()> {
     Ok(())
 }
 
-fn write_grid(path: &Path, unit: &[f32], n: usize) -> Result<()> {
-    let cols = 8usize;
+fn write_grid(path: &Path, unit: &[f32], n: usize, cols: usize) -> Result<()> {
     let rows = n.div_ceil(cols);
     let mut img = image::GrayImage::new((cols * IMAGE_SIDE) as u32, (rows * IMAGE_SIDE) as u32);
     for i in 0..n {

@@ -194,7 +194,7 @@ mod tests {
         let z = Tensor::<2>::ones([2, 12], &device);
         let a = g
             .valid()
-            .forward(z.clone())
+            .forward(z.clone(), None)
             .into_data()
             .try_to_vec::<f32>()
             .unwrap();
@@ -202,7 +202,7 @@ mod tests {
             .networks
             .generator
             .valid()
-            .forward(z)
+            .forward(z, None)
             .into_data()
             .try_to_vec::<f32>()
             .unwrap();

@@ -61,7 +61,12 @@ impl Classifier {
 
     /// Class logits `[B, 10]`.
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        self.output.forward(self.features(images))
+        self.output_layer(self.features(images))
+    }
+
+    /// Class logits `[B, 10]` from features of [`Classifier::features`].
+    pub fn output_layer(&self, features: Tensor<2>) -> Tensor<2> {
+        self.output.forward(features)
     }
 
     /// Class probabilities `[B, 10]`.

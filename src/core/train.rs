@@ -1,34 +1,100 @@
-//! Training: the GAN step (D steps then one G step) and the classifier's supervised step.
+//! Training: the GAN step (D steps then one G step) for every loss, penalty and trick of the
+//! playground, and the classifier's supervised step.
 
+use std::collections::HashMap;
+
+use burn::module::{ModuleMapper, ModuleVisitor, Param, ParamId};
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
 use burn::prelude::*;
+use burn::tensor::Distribution;
 use burn::tensor::activation::sigmoid;
-use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand_distr::{Distribution, StandardNormal};
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution as _, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use crate::core::classifier::{Classifier, ClassifierConfig};
-use crate::core::data::{BatchSampler, MnistSet};
-use crate::core::loss::{GanLoss, discriminator_loss};
-use crate::core::models::{ArchitectureConfig, Discriminator, Generator};
+use crate::core::data::{BatchSampler, MnistSet, NUM_CLASSES};
+use crate::core::loss::{GanLoss, gradient_penalty, r1_penalty};
+use crate::core::models::{ArchitectureConfig, Conditioning, Discriminator, Generator};
+
+/// Which optimiser updates a network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum OptimizerKind {
+    /// Adam with the run's β₁, β₂.
+    #[default]
+    Adam,
+    /// RMSprop (α = 0.99, no momentum), the WGAN paper's choice.
+    RmsProp,
+    /// Plain stochastic gradient descent (no momentum).
+    Sgd,
+}
+
+impl OptimizerKind {
+    /// Every optimiser, in display order.
+    pub const ALL: [OptimizerKind; 3] = [
+        OptimizerKind::Adam,
+        OptimizerKind::RmsProp,
+        OptimizerKind::Sgd,
+    ];
+
+    /// Stable identifier used in URLs, the CLI and checkpoints.
+    pub fn id(self) -> &'static str {
+        match self {
+            OptimizerKind::Adam => "adam",
+            OptimizerKind::RmsProp => "rmsprop",
+            OptimizerKind::Sgd => "sgd",
+        }
+    }
+
+    /// Human-readable name.
+    pub fn label(self) -> &'static str {
+        match self {
+            OptimizerKind::Adam => "Adam (β₁, β₂ below)",
+            OptimizerKind::RmsProp => "RMSprop (α 0.99)",
+            OptimizerKind::Sgd => "SGD (no momentum)",
+        }
+    }
+
+    /// Parses an identifier from [`OptimizerKind::id`].
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.id() == id)
+    }
+
+    fn init(self, config: &TrainConfig) -> ModuleOptimizer {
+        match self {
+            OptimizerKind::Adam => AdamConfig::new()
+                .with_beta_1(config.beta1 as f32)
+                .with_beta_2(config.beta2 as f32)
+                .init(),
+            OptimizerKind::RmsProp => RmsPropConfig::new().with_momentum(0.0).init(),
+            OptimizerKind::Sgd => SgdConfig::new().init(),
+        }
+    }
+}
 
 /// Everything that defines a GAN training run.
 #[derive(Config, Debug)]
 pub struct TrainConfig {
-    /// Architecture and latent size.
+    /// Architecture, latent size, conditioning and D's normalisation.
     #[config(default = "ArchitectureConfig::new()")]
     pub architecture: ArchitectureConfig,
-    /// Generator objective.
+    /// The adversarial objective.
     #[config(default = "GanLoss::NonSaturating")]
     pub loss: GanLoss,
-    /// Generator learning rate (Adam).
+    /// Generator learning rate.
     #[config(default = 2e-4)]
     pub lr_g: f64,
-    /// Discriminator learning rate (Adam).
+    /// Discriminator learning rate.
     #[config(default = 2e-4)]
     pub lr_d: f64,
+    /// Generator optimiser.
+    #[config(default = "OptimizerKind::Adam")]
+    pub optimizer_g: OptimizerKind,
+    /// Discriminator optimiser.
+    #[config(default = "OptimizerKind::Adam")]
+    pub optimizer_d: OptimizerKind,
     /// Adam β₁ for both networks.
     #[config(default = 0.5)]
     pub beta1: f64,
@@ -38,9 +104,30 @@ pub struct TrainConfig {
     /// Images per batch.
     #[config(default = 64)]
     pub batch_size: usize,
-    /// Discriminator steps per generator step.
+    /// Discriminator steps per generator step (n_critic).
     #[config(default = 1)]
     pub d_steps: usize,
+    /// WGAN weight clipping bound c (Wasserstein loss only).
+    #[config(default = 0.01)]
+    pub clip: f64,
+    /// WGAN-GP penalty weight λ.
+    #[config(default = 10.0)]
+    pub gp_weight: f64,
+    /// R1 penalty weight γ on real data (0 = off); D minimises γ/2 · E‖∇ₓD(x)‖².
+    #[config(default = 0.0)]
+    pub r1_gamma: f64,
+    /// One-sided label smoothing: real targets become 1 − this (0 = off).
+    #[config(default = 0.0)]
+    pub label_smoothing: f64,
+    /// Standard deviation of Gaussian instance noise added to D's inputs at step 0 (0 = off).
+    #[config(default = 0.0)]
+    pub instance_noise: f64,
+    /// Steps over which the instance noise decays linearly to 0.
+    #[config(default = 2000)]
+    pub instance_noise_steps: u64,
+    /// Decay of the exponential moving average of G's weights used for samples (0 = off).
+    #[config(default = 0.0)]
+    pub ema_decay: f64,
     /// Seed for weights, noise and data order.
     #[config(default = 1)]
     pub seed: u64,
@@ -56,6 +143,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
 fn check_range(
     errors: &mut Vec<FieldError>,
     field: &str,
@@ -65,19 +161,28 @@ fn check_range(
     what: &str,
 ) {
     if !value.is_finite() || value < min || value > max {
-        errors.push(FieldError {
-            field: field.into(),
-            message: format!("{what} must be between {min} and {max}; got {value}"),
-        });
+        errors.push(FieldError::new(
+            field,
+            format!("{what} must be between {min} and {max}; got {value}"),
+        ));
     }
 }
 
 fn check_open(errors: &mut Vec<FieldError>, field: &str, value: f64, max: f64, what: &str) {
     if !value.is_finite() || value <= 0.0 || value > max {
-        errors.push(FieldError {
-            field: field.into(),
-            message: format!("{what} must be above 0 and at most {max}; got {value}"),
-        });
+        errors.push(FieldError::new(
+            field,
+            format!("{what} must be above 0 and at most {max}; got {value}"),
+        ));
+    }
+}
+
+fn check_unit(errors: &mut Vec<FieldError>, field: &str, value: f64, what: &str) {
+    if !(value.is_finite() && (0.0..1.0).contains(&value)) {
+        errors.push(FieldError::new(
+            field,
+            format!("{what} must be in [0, 1); got {value}"),
+        ));
     }
 }
 
@@ -85,6 +190,7 @@ impl TrainConfig {
     /// Checks every setting, returning one message per bad field.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut e = Vec::new();
+        let arch = &self.architecture;
         check_open(&mut e, "lr_g", self.lr_g, 1.0, "Generator learning rate");
         check_open(
             &mut e,
@@ -93,18 +199,8 @@ impl TrainConfig {
             1.0,
             "Discriminator learning rate",
         );
-        if !(self.beta1.is_finite() && (0.0..1.0).contains(&self.beta1)) {
-            e.push(FieldError {
-                field: "beta1".into(),
-                message: format!("Adam β₁ must be in [0, 1); got {}", self.beta1),
-            });
-        }
-        if !(self.beta2.is_finite() && (0.0..1.0).contains(&self.beta2)) {
-            e.push(FieldError {
-                field: "beta2".into(),
-                message: format!("Adam β₂ must be in [0, 1); got {}", self.beta2),
-            });
-        }
+        check_unit(&mut e, "beta1", self.beta1, "Adam β₁");
+        check_unit(&mut e, "beta2", self.beta2, "Adam β₂");
         check_range(
             &mut e,
             "batch_size",
@@ -116,7 +212,7 @@ impl TrainConfig {
         check_range(
             &mut e,
             "latent_dim",
-            self.architecture.latent_dim as f64,
+            arch.latent_dim as f64,
             1.0,
             1024.0,
             "Latent size",
@@ -132,25 +228,98 @@ impl TrainConfig {
         check_range(
             &mut e,
             "channels",
-            self.architecture.dcgan.channels as f64,
+            arch.dcgan.channels as f64,
             1.0,
             256.0,
             "DCGAN channels",
         );
+        check_range(
+            &mut e,
+            "label_dim",
+            arch.label_dim as f64,
+            1.0,
+            256.0,
+            "Label embedding size",
+        );
+        check_open(&mut e, "clip", self.clip, 1.0, "WGAN clipping bound c");
+        check_range(
+            &mut e,
+            "gp_weight",
+            self.gp_weight,
+            0.0,
+            1000.0,
+            "Gradient-penalty weight λ",
+        );
+        check_range(
+            &mut e,
+            "r1_gamma",
+            self.r1_gamma,
+            0.0,
+            1000.0,
+            "R1 weight γ",
+        );
+        check_range(
+            &mut e,
+            "label_smoothing",
+            self.label_smoothing,
+            0.0,
+            0.5,
+            "Label smoothing",
+        );
+        check_range(
+            &mut e,
+            "instance_noise",
+            self.instance_noise,
+            0.0,
+            2.0,
+            "Instance noise σ",
+        );
+        check_range(
+            &mut e,
+            "instance_noise_steps",
+            self.instance_noise_steps as f64,
+            1.0,
+            1e7,
+            "Instance-noise decay steps",
+        );
+        check_unit(&mut e, "ema_decay", self.ema_decay, "EMA decay");
+        if self.label_smoothing > 0.0 && !self.loss.has_targets() {
+            e.push(FieldError::new(
+                "label_smoothing",
+                format!(
+                    "label smoothing changes the real target of the BCE and least-squares losses; {} has no targets, set it to 0",
+                    self.loss.label()
+                ),
+            ));
+        }
+        let penalty = self.loss == GanLoss::WassersteinGp || self.r1_gamma > 0.0;
+        if penalty && !arch.has_per_sample_discriminator() {
+            e.push(FieldError::new(
+                "d_batch_norm",
+                "WGAN-GP and R1 penalise each sample's input gradient ∇ₓD(x); BatchNorm and minibatch stddev in D mix the samples of a batch. Turn off D BatchNorm and minibatch stddev.",
+            ));
+        }
         if e.is_empty() { Ok(()) } else { Err(e) }
+    }
+
+    /// The instance-noise standard deviation at generator step `step`.
+    pub fn instance_noise_at(&self, step: u64) -> f64 {
+        let left = 1.0 - step as f64 / self.instance_noise_steps.max(1) as f64;
+        self.instance_noise * left.max(0.0)
     }
 }
 
 /// Statistics of one training step, read back from the device.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct StepStats {
-    /// Discriminator loss (last D step).
+    /// Discriminator loss (last D step, penalties and class loss included).
     pub d_loss: f32,
     /// Generator loss.
     pub g_loss: f32,
-    /// Mean D(x) on real digits (0.5 = D cannot tell; near 1 = D wins).
+    /// Mean D output on real digits: σ(D(x)) for the BCE losses (0.5 = D cannot tell), the raw
+    /// critic score otherwise.
     pub d_real: f32,
-    /// Mean D(G(z)) on generated digits.
+    /// Mean D output on generated digits, as for `d_real`.
     pub d_fake: f32,
 }
 
@@ -169,6 +338,80 @@ impl StepStats {
     }
 }
 
+/// Clamps every float parameter to `[-c, c]` (WGAN weight clipping).
+struct Clip(f64);
+
+impl ModuleMapper for Clip {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let c = self.0;
+        param.map(|t| {
+            let tracked = t.is_require_grad();
+            let clipped = Tensor::from_inner(t.inner().clamp(-c, c));
+            if tracked {
+                clipped.require_grad()
+            } else {
+                clipped
+            }
+        })
+    }
+}
+
+/// An exponential moving average of a generator's weights (Polyak averaging for display).
+struct Ema {
+    decay: f64,
+    updates: u64,
+    shadow: HashMap<ParamId, Tensor<1>>,
+}
+
+struct EmaUpdate<'a> {
+    decay: f64,
+    shadow: &'a mut HashMap<ParamId, Tensor<1>>,
+}
+
+impl ModuleVisitor for EmaUpdate<'_> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let value = param.val().inner();
+        let n = value.shape().num_elements();
+        let value = value.reshape([n]);
+        let next = match self.shadow.remove(&param.id) {
+            Some(old) => old * self.decay + value * (1.0 - self.decay),
+            None => value,
+        };
+        self.shadow.insert(param.id, next);
+    }
+}
+
+struct EmaApply<'a>(&'a HashMap<ParamId, Tensor<1>>);
+
+impl ModuleMapper for EmaApply<'_> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        match self.0.get(&param.id) {
+            Some(avg) => {
+                let avg = avg.clone();
+                param.map(|t| avg.reshape(t.dims()))
+            }
+            None => param,
+        }
+    }
+}
+
+impl Ema {
+    fn update(&mut self, generator: &Generator) {
+        // Early on, average over the steps so far rather than the initial weights.
+        let n = self.updates as f64;
+        let decay = self.decay.min((1.0 + n) / (10.0 + n));
+        generator.visit(&mut EmaUpdate {
+            decay,
+            shadow: &mut self.shadow,
+        });
+        self.updates += 1;
+    }
+
+    fn apply(&self, generator: &Generator) -> Generator {
+        generator.valid().map(&mut EmaApply(&self.shadow))
+    }
+}
+
 /// A GAN and its optimisers on one autodiff device.
 pub struct GanTrainer {
     config: TrainConfig,
@@ -179,6 +422,7 @@ pub struct GanTrainer {
     opt_d: ModuleOptimizer,
     noise_rng: StdRng,
     sampler: BatchSampler,
+    ema: Option<Ema>,
     steps: u64,
     generator_sign: f32,
 }
@@ -187,6 +431,27 @@ pub struct GanTrainer {
 pub fn latent_noise(rng: &mut StdRng, n: usize, dim: usize, device: &Device) -> Tensor<2> {
     let values: Vec<f32> = (0..n * dim).map(|_| StandardNormal.sample(rng)).collect();
     Tensor::<1>::from_data(TensorData::new(values, [n * dim]), device).reshape([n, dim])
+}
+
+/// Uniformly random digit labels `[n]` drawn on the host.
+pub fn random_labels(rng: &mut StdRng, n: usize, device: &Device) -> Tensor<1, Int> {
+    let values: Vec<i64> = (0..n)
+        .map(|_| rng.random_range(0..NUM_CLASSES as i64))
+        .collect();
+    Tensor::<1, Int>::from_data(TensorData::new(values, [n]), device)
+}
+
+fn add_instance_noise(images: Tensor<4>, sigma: f64) -> Tensor<4> {
+    if sigma > 0.0 {
+        let noise = Tensor::random(
+            images.dims(),
+            Distribution::Normal(0.0, sigma),
+            &images.device(),
+        );
+        images + noise
+    } else {
+        images
+    }
 }
 
 impl GanTrainer {
@@ -202,10 +467,15 @@ impl GanTrainer {
         let generator = config.architecture.init_generator(&device);
         let discriminator = config.architecture.init_discriminator(&device);
         Ok(Self {
-            opt_g: adam(&config),
-            opt_d: adam(&config),
+            opt_g: config.optimizer_g.init(&config),
+            opt_d: config.optimizer_d.init(&config),
             noise_rng: StdRng::seed_from_u64(config.seed ^ 0x9e37_79b9),
             sampler: BatchSampler::new(data_len, config.seed),
+            ema: (config.ema_decay > 0.0).then(|| Ema {
+                decay: config.ema_decay,
+                updates: 0,
+                shadow: HashMap::new(),
+            }),
             config,
             device,
             generator,
@@ -225,6 +495,10 @@ impl GanTrainer {
         self.generator = generator.fork(&self.device);
         self.discriminator = discriminator.fork(&self.device);
         self.steps = steps;
+        if let Some(ema) = &mut self.ema {
+            ema.shadow.clear();
+            ema.updates = 0;
+        }
         self
     }
 
@@ -271,45 +545,136 @@ impl GanTrainer {
         Ok(())
     }
 
+    fn mean_output(&self, scores: Tensor<2>) -> Tensor<1> {
+        let scores = scores.detach();
+        if self.config.loss.is_probabilistic() {
+            sigmoid(scores).mean()
+        } else {
+            scores.mean()
+        }
+    }
+
+    fn discriminator_step(&mut self, data: &MnistSet) -> [Tensor<1>; 3] {
+        let config = &self.config;
+        let batch = config.batch_size;
+        let conditioning = config.architecture.conditioning;
+        let sigma = config.instance_noise_at(self.steps);
+        if config.architecture.spectral_norm {
+            self.discriminator = self.discriminator.clone().refresh_spectral_norm();
+        }
+        let (real, labels) = data.batch(&self.sampler.next_batch(batch), &self.device);
+        let g_labels = conditioning.is_conditional().then(|| labels.clone());
+        let d_labels = (conditioning == Conditioning::Cgan).then(|| labels.clone());
+        let z = latent_noise(
+            &mut self.noise_rng,
+            batch,
+            config.architecture.latent_dim,
+            &self.device,
+        );
+        let fake = self.generator.forward(z, g_labels).detach();
+        let real = add_instance_noise(real, sigma);
+        let fake = add_instance_noise(fake, sigma);
+        let out_real = self.discriminator.forward(real.clone(), d_labels.clone());
+        let out_fake = self.discriminator.forward(fake.clone(), d_labels.clone());
+        let d_real = self.mean_output(out_real.score.clone());
+        let d_fake = self.mean_output(out_fake.score.clone());
+        let mut loss =
+            config
+                .loss
+                .discriminator(out_real.score, out_fake.score, 1.0 - config.label_smoothing);
+        if let (Some(real_classes), Some(fake_classes)) = (out_real.classes, out_fake.classes) {
+            let ce = CrossEntropyLossConfig::new().init(&self.device);
+            loss = loss
+                + ce.forward(real_classes, labels.clone())
+                + ce.forward(fake_classes, labels.clone());
+        }
+        if config.loss == GanLoss::WassersteinGp && config.gp_weight > 0.0 {
+            let eps: Vec<f32> = (0..batch).map(|_| self.noise_rng.random::<f32>()).collect();
+            let eps = Tensor::<1>::from_data(TensorData::new(eps, [batch]), &self.device)
+                .reshape([batch, 1, 1, 1]);
+            let mixed = (real.clone() * eps.clone() + fake * (eps.neg() + 1.0)).detach();
+            let grad = self
+                .discriminator
+                .input_gradient(mixed, d_labels.clone())
+                .expect("validate() refuses penalties on a D that mixes samples");
+            loss = loss + gradient_penalty(grad) * config.gp_weight;
+        }
+        if config.r1_gamma > 0.0 {
+            let grad = self
+                .discriminator
+                .input_gradient(real.detach(), d_labels)
+                .expect("validate() refuses penalties on a D that mixes samples");
+            loss = loss + r1_penalty(grad) * (config.r1_gamma / 2.0);
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
+        self.discriminator = self
+            .opt_d
+            .step(config.lr_d, self.discriminator.clone(), grads);
+        if config.loss == GanLoss::Wasserstein {
+            self.discriminator = self.discriminator.clone().map(&mut Clip(config.clip));
+        }
+        [loss.detach(), d_real, d_fake]
+    }
+
     /// One training step: `d_steps` discriminator updates, then one generator update.
     ///
     /// Returns `[d_loss, g_loss, mean D(x), mean D(G(z))]` on the device, unread, so callers can
     /// read it back synchronously (native) or asynchronously (browser).
     pub fn step(&mut self, data: &MnistSet) -> Tensor<1> {
-        let batch = self.config.batch_size;
-        let latent = self.config.architecture.latent_dim;
-        let mut d_stats = None;
-        for _ in 0..self.config.d_steps {
-            let (real, _) = data.batch(&self.sampler.next_batch(batch), &self.device);
-            let z = latent_noise(&mut self.noise_rng, batch, latent, &self.device);
-            let fake = self.generator.forward(z).detach();
-            let real_logits = self.discriminator.forward(real);
-            let fake_logits = self.discriminator.forward(fake);
-            let d_real = sigmoid(real_logits.clone().detach()).mean();
-            let d_fake = sigmoid(fake_logits.clone().detach()).mean();
-            let loss = discriminator_loss(real_logits, fake_logits);
-            let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
-            self.discriminator =
-                self.opt_d
-                    .step(self.config.lr_d, self.discriminator.clone(), grads);
-            d_stats = Some((loss.detach(), d_real, d_fake));
+        let mut d_stats = self.discriminator_step(data);
+        for _ in 1..self.config.d_steps {
+            d_stats = self.discriminator_step(data);
         }
-        let (d_loss, d_real, d_fake) = d_stats.expect("d_steps is validated to be at least 1");
+        let [d_loss, d_real, d_fake] = d_stats;
 
-        let z = latent_noise(&mut self.noise_rng, batch, latent, &self.device);
-        let fake_logits = self.discriminator.forward(self.generator.forward(z));
-        let g_loss = self.config.loss.generator(fake_logits) * self.generator_sign;
+        let config = &self.config;
+        let batch = config.batch_size;
+        let conditioning = config.architecture.conditioning;
+        let sigma = config.instance_noise_at(self.steps);
+        let z = latent_noise(
+            &mut self.noise_rng,
+            batch,
+            config.architecture.latent_dim,
+            &self.device,
+        );
+        let labels = conditioning
+            .is_conditional()
+            .then(|| random_labels(&mut self.noise_rng, batch, &self.device));
+        let d_labels = labels
+            .clone()
+            .filter(|_| conditioning == Conditioning::Cgan);
+        let fake = add_instance_noise(self.generator.forward(z, labels.clone()), sigma);
+        let out = self.discriminator.forward(fake, d_labels);
+        let mut g_loss = config.loss.generator(out.score);
+        if let (Some(classes), Some(labels)) = (out.classes, labels) {
+            g_loss = g_loss
+                + CrossEntropyLossConfig::new()
+                    .init(&self.device)
+                    .forward(classes, labels);
+        }
+        let g_loss = g_loss * self.generator_sign;
         let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
-        self.generator = self
-            .opt_g
-            .step(self.config.lr_g, self.generator.clone(), grads);
+        self.generator = self.opt_g.step(config.lr_g, self.generator.clone(), grads);
+        if let Some(ema) = &mut self.ema {
+            ema.update(&self.generator);
+        }
         self.steps += 1;
         Tensor::cat(vec![d_loss, g_loss.detach(), d_real, d_fake], 0).inner()
     }
 
-    /// Generates images `[n, 1, 28, 28]` from latent vectors in inference mode (no autodiff).
-    pub fn generate(&self, z: Tensor<2>) -> Tensor<4> {
-        self.generator.valid().forward(z)
+    /// The generator used for samples: the moving average of G's weights when enabled, else G,
+    /// in inference mode (no autodiff).
+    pub fn sampling_generator(&self) -> Generator {
+        match &self.ema {
+            Some(ema) if ema.updates > 0 => ema.apply(&self.generator),
+            _ => self.generator.valid(),
+        }
+    }
+
+    /// Generates images `[n, 1, 28, 28]` from latent vectors (and labels, for conditional
+    /// models) in inference mode, with the sampling generator.
+    pub fn generate(&self, z: Tensor<2>, labels: Option<Tensor<1, Int>>) -> Tensor<4> {
+        self.sampling_generator().forward(z, labels)
     }
 
     /// The generator, as trained.
@@ -321,13 +686,6 @@ impl GanTrainer {
     pub fn discriminator(&self) -> &Discriminator {
         &self.discriminator
     }
-}
-
-fn adam(config: &TrainConfig) -> ModuleOptimizer {
-    AdamConfig::new()
-        .with_beta_1(config.beta1 as f32)
-        .with_beta_2(config.beta2 as f32)
-        .init()
 }
 
 /// Supervised training of the MNIST classifier.
@@ -410,7 +768,7 @@ mod tests {
         let mut trainer = GanTrainer::new(config, data.len(), &device).unwrap();
         let z = Tensor::<2>::zeros([2, 8], &device);
         let before = trainer
-            .generate(z.clone())
+            .generate(z.clone(), None)
             .into_data()
             .try_to_vec::<f32>()
             .unwrap();
@@ -418,8 +776,150 @@ mod tests {
         let stats = StepStats::from_values(&stats).unwrap();
         assert!(stats.d_loss.is_finite() && stats.g_loss.is_finite());
         assert!((0.0..=1.0).contains(&stats.d_real) && (0.0..=1.0).contains(&stats.d_fake));
-        let after = trainer.generate(z).into_data().try_to_vec::<f32>().unwrap();
+        let after = trainer
+            .generate(z, None)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
         assert_ne!(before, after);
         assert_eq!(trainer.steps(), 1);
+    }
+
+    fn tiny(kind: crate::core::models::ModelKind) -> ArchitectureConfig {
+        ArchitectureConfig::new()
+            .with_kind(kind)
+            .with_latent_dim(8)
+            .with_mlp(
+                crate::core::models::MlpGanConfig::new()
+                    .with_generator_hidden(vec![16, 32])
+                    .with_discriminator_hidden(vec![32, 16]),
+            )
+            .with_dcgan(crate::core::models::DcganConfig::new().with_channels(4))
+    }
+
+    fn tiny_data() -> MnistSet {
+        MnistSet::from_parts(
+            (0..8).collect(),
+            (0..8 * 784).map(|i| (i % 251) as u8).collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_loss_and_conditioning_takes_a_finite_step() {
+        use crate::core::models::ModelKind;
+        let device = Device::flex();
+        let data = tiny_data();
+        for kind in ModelKind::ALL {
+            for loss in GanLoss::ALL {
+                for conditioning in Conditioning::ALL {
+                    let mut arch = tiny(kind).with_conditioning(conditioning);
+                    arch.dcgan.d_batch_norm = loss != GanLoss::WassersteinGp;
+                    let config = TrainConfig::new()
+                        .with_architecture(arch)
+                        .with_loss(loss)
+                        .with_batch_size(4)
+                        .with_d_steps(2)
+                        .with_instance_noise(0.1)
+                        .with_ema_decay(0.9);
+                    let mut trainer = GanTrainer::new(config, data.len(), &device).unwrap();
+                    let v = trainer.step(&data).into_data().try_to_vec::<f32>().unwrap();
+                    assert!(
+                        v.iter().all(|x| x.is_finite()),
+                        "{kind:?} {loss:?} {conditioning:?}: {v:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    struct MaxAbs(f32);
+
+    impl ModuleVisitor for MaxAbs {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let m = param.val().abs().max().into_scalar::<f32>();
+            self.0 = self.0.max(m);
+        }
+    }
+
+    #[test]
+    fn wgan_clips_every_critic_weight() {
+        let device = Device::flex();
+        let data = tiny_data();
+        let config = TrainConfig::new()
+            .with_architecture(tiny(crate::core::models::ModelKind::Mlp))
+            .with_loss(GanLoss::Wasserstein)
+            .with_clip(0.01)
+            .with_batch_size(4);
+        let mut trainer = GanTrainer::new(config, data.len(), &device).unwrap();
+        let mut before = MaxAbs(0.0);
+        trainer.discriminator().visit(&mut before);
+        assert!(before.0 > 0.05, "fresh weights exceed the clip bound");
+        trainer.step(&data).into_data();
+        let mut after = MaxAbs(0.0);
+        trainer.discriminator().visit(&mut after);
+        assert!(after.0 <= 0.01 + 1e-7, "max |w| = {}", after.0);
+    }
+
+    #[test]
+    fn the_ema_generator_averages_the_trained_one() {
+        let device = Device::flex();
+        let data = tiny_data();
+        let z = Tensor::<2>::ones([2, 8], &device);
+        let run = |decay: f64| {
+            let config = TrainConfig::new()
+                .with_architecture(tiny(crate::core::models::ModelKind::Mlp))
+                .with_batch_size(4)
+                .with_ema_decay(decay);
+            let mut trainer = GanTrainer::new(config, data.len(), &device).unwrap();
+            for _ in 0..3 {
+                trainer.step(&data).into_data();
+            }
+            let live = trainer.generator().valid().forward(z.clone(), None);
+            let shown = trainer.generate(z.clone(), None);
+            (live - shown).abs().max().into_scalar::<f32>()
+        };
+        assert_eq!(run(0.0), 0.0, "without EMA the samples come from G itself");
+        assert!(
+            run(0.99) > 1e-4,
+            "with EMA the samples come from averaged weights"
+        );
+    }
+
+    #[test]
+    fn incompatible_tricks_are_refused_with_the_field_to_change() {
+        let field = |c: TrainConfig| c.validate().unwrap_err()[0].field.clone();
+        let dcgan = tiny(crate::core::models::ModelKind::Dcgan);
+        assert_eq!(
+            field(
+                TrainConfig::new()
+                    .with_architecture(dcgan.clone())
+                    .with_loss(GanLoss::WassersteinGp)
+            ),
+            "d_batch_norm"
+        );
+        assert_eq!(
+            field(
+                TrainConfig::new()
+                    .with_architecture(dcgan.with_minibatch_stddev(true))
+                    .with_r1_gamma(1.0)
+            ),
+            "d_batch_norm"
+        );
+        assert_eq!(
+            field(
+                TrainConfig::new()
+                    .with_loss(GanLoss::Hinge)
+                    .with_label_smoothing(0.1)
+            ),
+            "label_smoothing"
+        );
+        assert!(
+            TrainConfig::new()
+                .with_loss(GanLoss::LeastSquares)
+                .with_label_smoothing(0.1)
+                .validate()
+                .is_ok()
+        );
     }
 }

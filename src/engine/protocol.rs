@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::loss::GanLoss;
-use crate::core::metrics::ClassStats;
+use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::train::{FieldError, StepStats, TrainConfig};
 
 /// Which compute backend the user asked for.
@@ -84,6 +84,12 @@ pub enum Command {
     PauseAt(Option<u64>),
     /// Continue from a checkpoint made by the CLI or the page.
     LoadCheckpoint(Vec<u8>),
+    /// Conditional models: the digits the sample grid shows, one row each (empty: all ten).
+    Digits(Vec<u8>),
+    /// Compute the quality metrics every this many steps while training (0: never).
+    MetricsEvery(u32),
+    /// Compute the quality metrics now.
+    Evaluate,
 }
 
 /// One training step's statistics.
@@ -119,10 +125,21 @@ pub enum Event {
     Samples {
         /// Step the grid was drawn at.
         step: u64,
-        /// 64 images of 28×28 bytes, row-major.
+        /// Images of 28×28 bytes, row-major, grid rows one after another.
         pixels: Vec<u8>,
+        /// Images per grid row.
+        columns: usize,
+        /// Conditional models: the digit each row was asked for.
+        row_labels: Option<Vec<u8>>,
         /// Class histogram and confidence of these samples.
         stats: ClassStats,
+    },
+    /// Sample-quality metrics of fresh samples (FID and IS analogues with our classifier).
+    Metrics {
+        /// Step the metrics were computed at.
+        step: u64,
+        /// The metrics.
+        metrics: QualityMetrics,
     },
     /// Whether training runs continuously.
     Running(bool),

@@ -7,13 +7,20 @@ use rand::rngs::StdRng;
 use crate::core::checkpoint::{self, CheckpointError};
 use crate::core::classifier::Classifier;
 use crate::core::data::{MnistSet, to_bytes};
-use crate::core::metrics::ClassStats;
+use crate::core::metrics::{ClassStats, FeatureStats};
 use crate::core::train::{GanTrainer, StepStats, TrainConfig, latent_noise};
 
+use super::evaluate::{evaluate_generator, label_tensor, real_feature_stats};
 use super::protocol::{Command, Event, StepRecord};
 
 /// Samples in the live grid (8×8), drawn from one fixed latent batch.
 pub const SAMPLE_GRID: usize = 64;
+/// Images per grid row.
+pub const GRID_COLUMNS: usize = 8;
+/// Generated samples per metrics evaluation.
+pub const METRICS_SAMPLES: usize = 1000;
+/// Real digits of the FID reference: the 2,000 the classifier was not trained on.
+const REAL_REFERENCE: (usize, usize) = (8000, 2000);
 /// Time budget of one [`Engine::tick`] before it reports, in milliseconds.
 const TICK_BUDGET_MS: f64 = 200.0;
 
@@ -31,7 +38,7 @@ pub enum EngineError {
     Shape(String),
 }
 
-async fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, EngineError> {
+pub(crate) async fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, EngineError> {
     let data = t
         .into_data_async()
         .await
@@ -45,6 +52,7 @@ struct Run {
     fixed_z: Tensor<2>,
     elapsed_ms: f64,
     last_sample_step: Option<u64>,
+    last_metrics_step: Option<u64>,
 }
 
 /// A training session: owns the data, the classifier and the current run.
@@ -56,6 +64,9 @@ pub struct Engine {
     running: bool,
     pause_at: Option<u64>,
     sample_every: u32,
+    metrics_every: u32,
+    digits: Vec<u8>,
+    real_stats: Option<FeatureStats>,
     clock: fn() -> f64,
 }
 
@@ -79,6 +90,9 @@ impl Engine {
             running: false,
             pause_at: None,
             sample_every: 10,
+            metrics_every: 0,
+            digits: (0..10).collect(),
+            real_stats: None,
             clock,
         })
     }
@@ -97,6 +111,7 @@ impl Engine {
             fixed_z,
             elapsed_ms: 0.0,
             last_sample_step: None,
+            last_metrics_step: None,
         })
     }
 
@@ -167,6 +182,22 @@ impl Engine {
                 self.sample_every = n.max(1);
                 Vec::new()
             }
+            Command::Digits(digits) => {
+                let mut digits: Vec<u8> = digits.into_iter().filter(|&d| d < 10).collect();
+                digits.sort_unstable();
+                digits.dedup();
+                self.digits = if digits.is_empty() {
+                    (0..10).collect()
+                } else {
+                    digits
+                };
+                self.samples_event().await
+            }
+            Command::MetricsEvery(n) => {
+                self.metrics_every = n;
+                Vec::new()
+            }
+            Command::Evaluate => self.metrics_event().await,
             Command::LoadCheckpoint(bytes) => match self.load_checkpoint(&bytes) {
                 Ok(()) => {
                     self.running = false;
@@ -233,6 +264,11 @@ impl Engine {
         if due || reached {
             events.extend(self.samples_event().await);
         }
+        let metrics_due = self.metrics_every > 0
+            && step >= self.run.last_metrics_step.unwrap_or(0) + self.metrics_every as u64;
+        if metrics_due {
+            events.extend(self.metrics_event().await);
+        }
         if reached {
             self.running = false;
             events.push(Event::Running(false));
@@ -292,8 +328,40 @@ impl Engine {
     }
 
     /// The fixed-latent sample grid and the classifier's view of it.
+    ///
+    /// Unconditional: 8×8 samples. Conditional: one row per chosen digit, the same 8 latent
+    /// vectors in every row (so a column keeps its style across digits).
     pub async fn samples(&mut self) -> Result<Event, EngineError> {
-        let images = self.run.trainer.generate(self.run.fixed_z.clone());
+        let conditional = self
+            .run
+            .trainer
+            .config()
+            .architecture
+            .conditioning
+            .is_conditional();
+        let (z, row_labels) = if conditional {
+            let rows = self.digits.len();
+            let latent = self.run.fixed_z.dims()[1];
+            let z = self
+                .run
+                .fixed_z
+                .clone()
+                .narrow(0, 0, GRID_COLUMNS)
+                .unsqueeze_dim::<3>(0)
+                .repeat_dim(0, rows)
+                .reshape([rows * GRID_COLUMNS, latent]);
+            (z, Some(self.digits.clone()))
+        } else {
+            (self.run.fixed_z.clone(), None)
+        };
+        let labels = row_labels.as_ref().map(|rows| {
+            let per_image: Vec<u8> = rows
+                .iter()
+                .flat_map(|&d| std::iter::repeat_n(d, GRID_COLUMNS))
+                .collect();
+            label_tensor(&per_image, &self.device)
+        });
+        let images = self.run.trainer.generate(z, labels);
         let probs = self.classifier.probabilities(images.clone());
         let pixels = to_bytes(&read_f32(images).await?);
         let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
@@ -302,8 +370,47 @@ impl Engine {
         Ok(Event::Samples {
             step,
             pixels,
+            columns: GRID_COLUMNS,
+            row_labels,
             stats,
         })
+    }
+
+    async fn metrics_event(&mut self) -> Vec<Event> {
+        match self.metrics().await {
+            Ok(event) => vec![event],
+            Err(e) => vec![Event::Error(e.to_string())],
+        }
+    }
+
+    /// Quality metrics of [`METRICS_SAMPLES`] fresh samples against the held-out real digits.
+    pub async fn metrics(&mut self) -> Result<Event, EngineError> {
+        if self.real_stats.is_none() {
+            let (start, count) = REAL_REFERENCE;
+            let start = if self.data.len() > start { start } else { 0 };
+            self.real_stats = Some(
+                real_feature_stats(&self.classifier, &self.data, start, count, &self.device)
+                    .await?,
+            );
+        }
+        let Some(real) = &self.real_stats else {
+            return Err(EngineError::Shape("no real feature statistics".into()));
+        };
+        let trainer = &self.run.trainer;
+        let config = trainer.config();
+        let metrics = evaluate_generator(
+            &trainer.sampling_generator(),
+            &self.classifier,
+            real,
+            config.architecture.latent_dim,
+            config.architecture.conditioning.is_conditional(),
+            METRICS_SAMPLES,
+            &self.device,
+        )
+        .await?;
+        let step = trainer.steps();
+        self.run.last_metrics_step = Some(step);
+        Ok(Event::Metrics { step, metrics })
     }
 }
 

@@ -7,13 +7,14 @@ mod samples;
 
 use leptos::prelude::*;
 
-use crate::core::metrics::ClassStats;
+use crate::core::metrics::{ClassStats, QualityMetrics};
+use crate::core::presets::Preset;
 use crate::core::train::TrainConfig;
 use crate::engine::{BackendChoice, BackendInfo, Command, Event, LiveSettings, ToWorker};
 use bridge::WorkerBridge;
 use chart::{LineChart, Series};
-use controls::{FIELDS, Form, SettingsForm};
-use samples::{ClassHistogram, SampleGrid};
+use controls::{CHOICES, FIELDS, Form, SettingsForm, TOGGLES};
+use samples::{ClassHistogram, Grid, QualityPanel, SampleGrid};
 
 /// Everything the page shows about the run, updated from engine events.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,14 +32,25 @@ fn query(key: &str) -> Option<String> {
         .get(key)
 }
 
-/// Settings from the URL (`?model=dcgan&lr_g=1e-4&…`), for links from tutorials.
+/// Default metrics interval in steps.
+const METRICS_EVERY: u32 = 250;
+
+/// Settings from the URL (`?preset=wgan-gp&lr_g=1e-4&…`), for links from tutorials: a preset
+/// (default: the guide's MLP GAN), then any single setting.
 fn initial_form() -> Form {
-    let form = Form::new(&TrainConfig::new());
-    if let Some(m) = query("model") {
-        form.model.set(m);
+    let preset = query("preset")
+        .and_then(|p| Preset::from_id(&p))
+        .unwrap_or(Preset::GuideMlp);
+    let form = Form::new(&preset.config());
+    for (spec, value) in CHOICES.iter().zip(form.choices) {
+        if let Some(v) = query(spec.id) {
+            value.set(v);
+        }
     }
-    if let Some(l) = query("loss") {
-        form.loss.set(l);
+    for ((id, ..), on) in TOGGLES.iter().zip(form.toggles) {
+        if let Some(v) = query(id) {
+            on.set(v != "0" && v != "false");
+        }
     }
     // Hidden MLP widths, e.g. `?g_hidden=256,512&d_hidden=512,256&batch_norm=0` (benchmarks).
     let widths = |key| {
@@ -83,7 +95,13 @@ pub fn App() -> impl IntoView {
     let step = RwSignal::new(0u64);
     let rate = RwSignal::new((0.0f32, 0.0f32));
     let elapsed = RwSignal::new(0.0f64);
-    let samples = RwSignal::new(None::<(u64, Vec<u8>)>);
+    let samples = RwSignal::new(None::<Grid>);
+    let metrics = RwSignal::new(Vec::<(u64, QualityMetrics)>::new());
+    let metrics_every =
+        RwSignal::new(query("metrics_every").unwrap_or_else(|| METRICS_EVERY.to_string()));
+    let conditional = RwSignal::new(false);
+    let digits = RwSignal::new([true; 10]);
+    let preset = RwSignal::new(query("preset").unwrap_or_else(|| Preset::GuideMlp.id().into()));
     let stats = RwSignal::new(None::<ClassStats>);
     let backend = RwSignal::new(None::<BackendInfo>);
     let running = RwSignal::new(false);
@@ -108,6 +126,13 @@ pub fn App() -> impl IntoView {
                 backend: backend_choice,
                 config,
             });
+            command(Command::MetricsEvery(
+                metrics_every
+                    .get_untracked()
+                    .trim()
+                    .parse()
+                    .unwrap_or(METRICS_EVERY),
+            ));
             if let Some(at) = query("pause_at").and_then(|v| v.parse().ok()) {
                 command(Command::PauseAt(Some(at)));
             }
@@ -118,15 +143,12 @@ pub fn App() -> impl IntoView {
         Event::Ready(info) => backend.set(Some(info)),
         Event::Started { config, step: at } => {
             history.set(History::default());
+            metrics.set(Vec::new());
             step.set(at);
             elapsed.set(0.0);
             ready.set(true);
-            for (v, text) in form.values.iter().zip(controls::form_values(&config)) {
-                v.set(text);
-            }
-            form.model.set(config.architecture.kind.id().into());
-            form.mlp.set(config.architecture.mlp.clone());
-            form.loss.set(config.loss.id().into());
+            conditional.set(config.architecture.conditioning.is_conditional());
+            form.set(&config);
         }
         Event::Progress {
             records,
@@ -151,11 +173,22 @@ pub fn App() -> impl IntoView {
         Event::Samples {
             step: at,
             pixels,
+            columns,
+            row_labels,
             stats: s,
         } => {
-            samples.set(Some((at, pixels)));
+            samples.set(Some(Grid {
+                step: at,
+                pixels,
+                columns,
+                row_labels,
+            }));
             stats.set(Some(s));
         }
+        Event::Metrics {
+            step: at,
+            metrics: m,
+        } => metrics.update(|all| all.push((at, m))),
         Event::Running(r) => running.set(r),
         Event::Rejected(errors) => form.errors.set(errors),
         Event::Error(message) => error.set(Some(message)),
@@ -186,9 +219,25 @@ pub fn App() -> impl IntoView {
             },
         }
     };
+    let apply_metrics_every = move || match metrics_every.get_untracked().trim().parse::<u32>() {
+        Ok(n) => {
+            command(Command::MetricsEvery(n));
+            true
+        }
+        Err(_) => {
+            error.set(Some(format!(
+                "“Metrics every” must be a whole number of steps (0: never); got “{}”",
+                metrics_every.get_untracked().trim()
+            )));
+            false
+        }
+    };
     let apply = move |_| {
         notice.set(None);
         if let Some(c) = form.config() {
+            if !apply_metrics_every() {
+                return;
+            }
             command(Command::Update(LiveSettings {
                 lr_g: c.lr_g,
                 lr_d: c.lr_d,
@@ -197,7 +246,9 @@ pub fn App() -> impl IntoView {
                 loss: c.loss,
             }));
             if apply_pause_at() {
-                notice.set(Some("Live settings applied. Model, latent size, betas, channels and seed apply on Reset.".into()));
+                notice.set(Some(
+                    "Live settings (⚡) applied. The others apply on Reset.".into(),
+                ));
             }
         }
     };
@@ -206,6 +257,48 @@ pub fn App() -> impl IntoView {
         if let Some(c) = form.config() {
             command(Command::Reset(c));
         }
+    };
+    let choose_preset = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        let Some(p) = Preset::from_id(&id) else {
+            return;
+        };
+        if step.get_untracked() > 0
+            && !web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message(&format!(
+                        "Start a fresh “{}” run? The current run ({} steps) is discarded.",
+                        p.label(),
+                        step.get_untracked()
+                    ))
+                    .ok()
+                })
+                .unwrap_or(false)
+        {
+            // Show the preset in use again (re-applies the select's value).
+            preset.update(|_| ());
+            return;
+        }
+        preset.set(id);
+        let mut config = p.config();
+        // Keep the user's seed: presets differ in method, not in luck.
+        if let Some(seed) = form.config().map(|c| c.seed) {
+            config.seed = seed;
+        }
+        form.set(&config);
+        notice.set(Some(format!("Preset “{}”: {}", p.label(), p.description())));
+        command(Command::Reset(config));
+    };
+    let toggle_digit = move |d: usize, on: bool| {
+        digits.update(|all| all[d] = on);
+        let chosen: Vec<u8> = digits
+            .get_untracked()
+            .iter()
+            .enumerate()
+            .filter(|(_, on)| **on)
+            .map(|(d, _)| d as u8)
+            .collect();
+        command(Command::Digits(chosen));
     };
     let toggle = move |_| {
         if running.get_untracked() {
@@ -286,6 +379,17 @@ pub fn App() -> impl IntoView {
         })
     });
 
+    let fid = Signal::derive(move || {
+        metrics.with(|all| {
+            vec![Series {
+                name: "FID",
+                color: "#d35400",
+                values: all.iter().map(|(_, m)| m.fid as f32).collect(),
+            }]
+        })
+    });
+    let latest_metrics = Signal::derive(move || metrics.with(|all| all.last().cloned()));
+
     view! {
         <header>
             <h1>"GAN Playground"</h1>
@@ -319,12 +423,23 @@ pub fn App() -> impl IntoView {
                     <button id="step" disabled=move || !ready.get() || running.get() on:click=move |_| command(Command::Step) title="Take exactly one training step (one or more D updates, then one G update).">"Step"</button>
                     <button id="reset" disabled=move || !ready.get() on:click=reset title="Start a fresh run with the settings below (the current run is discarded).">"Reset"</button>
                     <button id="apply" disabled=move || !ready.get() on:click=apply title="Apply the ⚡ settings to the running session without restarting it.">"Apply"</button>
+                    <button id="evaluate" disabled=move || !ready.get() on:click=move |_| command(Command::Evaluate) title="Compute the quality metrics on 1,000 fresh samples now.">"Evaluate"</button>
                 </div>
                 <label class="field" title="Pause automatically at this step (empty: never). Also settable as ?pause_at=N.">
                     <span>"Pause at step"</span>
                     <input id="field-pause_at" type="text" inputmode="numeric" prop:value=move || pause_at.get() on:input=move |ev| pause_at.set(event_target_value(&ev)) />
                 </label>
+                <label class="field choice" title="Complete settings from the guides and papers. Picking one starts a fresh run with it (your seed is kept); every setting below can still be changed.">
+                    <span>"Preset"</span>
+                    <select id="field-preset" prop:value=move || preset.get() on:change=choose_preset disabled=move || !ready.get()>
+                        {Preset::ALL.iter().map(|p| view! { <option value=p.id() title=p.description()>{p.label()}</option> }).collect_view()}
+                    </select>
+                </label>
                 <SettingsForm form=form running=running.into() />
+                <label class="field" title="Compute FID, IS, class coverage and label accuracy on 1,000 fresh samples every this many steps (0: never). Each evaluation costs about as much as a few training steps of a large batch.">
+                    <span>"Metrics every (steps) ⚡"</span>
+                    <input id="field-metrics_every" type="text" inputmode="numeric" prop:value=move || metrics_every.get() on:input=move |ev| metrics_every.set(event_target_value(&ev)) />
+                </label>
                 <label class="field load" title="Continue from a checkpoint.bpk written by `gan-playground train` (Burn burnpack: G, D and the run's settings). A file that is not a checkpoint is refused and the current run kept.">
                     <span>"Load checkpoint"</span>
                     <input id="load-checkpoint" type="file" accept=".bpk" disabled=move || !ready.get() on:change=load_checkpoint />
@@ -345,8 +460,23 @@ pub fn App() -> impl IntoView {
                     <LineChart title="Discriminator outputs" help="Mean D(x) on real digits and D(G(z)) on fakes. Healthy: they approach each other (around 0.3–0.7). D(x) ≈ 1 and D(G(z)) ≈ 0 for long means D overpowers G." range=Some((0.0, 1.0)) series=outputs />
                 </div>
                 <div class="visuals">
-                    <SampleGrid samples=samples.into() />
+                    <div>
+                        <SampleGrid samples=samples.into() />
+                        {move || conditional.get().then(|| view! {
+                            <div class="digits" title="Conditional models: which digits the grid asks G for, one row each.">
+                                <span>"Rows: "</span>
+                                {(0..10usize).map(|d| view! {
+                                    <label><input type="checkbox" id=format!("digit-{d}") prop:checked=move || digits.get()[d]
+                                        on:change=move |ev| toggle_digit(d, event_target_checked(&ev)) />{d.to_string()}</label>
+                                }).collect_view()}
+                            </div>
+                        })}
+                    </div>
                     <ClassHistogram stats=stats.into() />
+                </div>
+                <div class="charts">
+                    <LineChart title="FID (MNIST-classifier features)" help="Fréchet distance between 1,000 generated and 2,000 held-out real digits in the feature space of the playground's own MNIST classifier (not the Inception network, so not comparable with published FIDs). Lower is better; one point per evaluation." range=None series=fid />
+                    <QualityPanel latest=latest_metrics />
                 </div>
             </section>
         </main>

@@ -1,4 +1,4 @@
-//! The live 8×8 sample grid and the classifier's class histogram of it.
+//! The live sample grid, the classifier's class histogram of it, and the quality metrics.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -6,29 +6,44 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE};
-use crate::core::metrics::ClassStats;
+use crate::core::metrics::{ClassStats, QualityMetrics};
 
-const COLS: usize = 8;
+/// One sample grid from the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// Step the grid was drawn at.
+    pub step: u64,
+    /// Images of 28×28 bytes, row-major.
+    pub pixels: Vec<u8>,
+    /// Images per row.
+    pub columns: usize,
+    /// Conditional models: the digit each row was asked for.
+    pub row_labels: Option<Vec<u8>>,
+}
 
-/// Draws 64 digits (bytes, 0 = background) into an 8×8 grid on a canvas.
+/// Draws the digits (bytes, 0 = background) of a grid on a canvas, one grid cell per image.
 #[component]
 pub fn SampleGrid(
-    /// `(step, pixels)` of the latest grid.
-    samples: Signal<Option<(u64, Vec<u8>)>>,
+    /// The latest grid.
+    samples: Signal<Option<Grid>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
-    let side = (COLS * IMAGE_SIDE) as u32;
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
         samples.with(|s| {
-            let Some((_, pixels)) = s else { return };
-            let n = pixels.len() / IMAGE_PIXELS;
-            let mut rgba = vec![0u8; (side * side * 4) as usize];
-            for i in 0..n.min(COLS * COLS) {
-                let (gx, gy) = ((i % COLS) * IMAGE_SIDE, (i / COLS) * IMAGE_SIDE);
+            let Some(grid) = s else { return };
+            let cols = grid.columns.max(1);
+            let n = grid.pixels.len() / IMAGE_PIXELS;
+            let rows = n.div_ceil(cols).max(1);
+            let (w, h) = (cols * IMAGE_SIDE, rows * IMAGE_SIDE);
+            canvas.set_width(w as u32);
+            canvas.set_height(h as u32);
+            let mut rgba = vec![0u8; w * h * 4];
+            for i in 0..n {
+                let (gx, gy) = ((i % cols) * IMAGE_SIDE, (i / cols) * IMAGE_SIDE);
                 for p in 0..IMAGE_PIXELS {
-                    let v = pixels[i * IMAGE_PIXELS + p];
-                    let at = ((gy + p / IMAGE_SIDE) * side as usize + gx + p % IMAGE_SIDE) * 4;
+                    let v = grid.pixels[i * IMAGE_PIXELS + p];
+                    let at = ((gy + p / IMAGE_SIDE) * w + gx + p % IMAGE_SIDE) * 4;
                     rgba[at..at + 4].copy_from_slice(&[v, v, v, 255]);
                 }
             }
@@ -39,19 +54,101 @@ pub fn SampleGrid(
                 .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
             if let (Some(ctx), Ok(image)) = (
                 ctx,
-                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), side, side),
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w as u32, h as u32),
             ) {
                 let _ = ctx.put_image_data(&image, 0.0, 0.0);
             }
         });
     });
+    let conditional = move || samples.with(|s| s.as_ref().is_some_and(|g| g.row_labels.is_some()));
     view! {
-        <figure class="samples" title="64 samples from one fixed batch of latent vectors z, redrawn as G learns: watch the same z turn from noise into digits.">
+        <figure class="samples" title="Samples from one fixed batch of latent vectors z, redrawn as G learns: watch the same z turn from noise into digits. Conditional models: one row per requested digit, the same z in every column.">
             <figcaption>
-                "Samples from a fixed z "
-                <span class="muted">{move || samples.with(|s| s.as_ref().map(|(step, _)| format!("(step {step})")).unwrap_or_default())}</span>
+                {move || if conditional() { "Samples by requested digit " } else { "Samples from a fixed z " }}
+                <span class="muted">{move || samples.with(|s| s.as_ref().map(|g| format!("(step {})", g.step)).unwrap_or_default())}</span>
             </figcaption>
-            <canvas node_ref=canvas id="sample-grid" width=side height=side></canvas>
+            <div class="grid-wrap">
+                {move || samples.with(|s| s.as_ref().and_then(|g| g.row_labels.clone())).map(|rows| view! {
+                    <div class="row-labels" id="row-labels">
+                        {rows.into_iter().map(|d| view! { <span>{d.to_string()}</span> }).collect_view()}
+                    </div>
+                })}
+                <canvas node_ref=canvas id="sample-grid" width="224" height="224"></canvas>
+            </div>
+        </figure>
+    }
+}
+
+type Format = fn(&QualityMetrics) -> String;
+
+/// The quality metrics shown, each with its label, tooltip, element id and format.
+const METRIC_ROWS: [(&str, &str, &str, Format); 6] = [
+    (
+        "FID (classifier features) ↓",
+        "Fréchet distance to 2,000 held-out real digits in our classifier's 64-d feature space. Real training digits score about 6 (see BENCHMARKS.md).",
+        "metric-fid",
+        |m| format!("{:.1}", m.fid),
+    ),
+    (
+        "IS analogue ↑",
+        "exp(E KL(p(y|x) ‖ p(y))) with our classifier: 10 = confident and evenly spread over the digits, 1 = one digit or unrecognisable.",
+        "metric-is",
+        |m| format!("{:.2}", m.inception_score),
+    ),
+    (
+        "Classes covered",
+        "Digits that at least one sample is classified as.",
+        "metric-classes",
+        |m| format!("{}/10", m.classes.classes_covered),
+    ),
+    (
+        "Class KL from uniform ↓",
+        "How unevenly the samples spread over the digits (0 = perfectly even).",
+        "metric-kl",
+        |m| format!("{:.3}", m.classes.kl_from_uniform),
+    ),
+    (
+        "Mean confidence ↑",
+        "Mean largest class probability: how digit-like the samples look to the classifier (real digits ≈ 0.99).",
+        "metric-confidence",
+        |m| format!("{:.3}", m.classes.mean_max_prob),
+    ),
+    (
+        "Label accuracy ↑",
+        "Conditional models: fraction of samples the classifier reads as the digit that was asked for.",
+        "metric-label-accuracy",
+        |m| {
+            m.label_accuracy
+                .map(|a| format!("{:.1}%", a * 100.0))
+                .unwrap_or_else(|| "— (unconditional)".into())
+        },
+    ),
+];
+
+/// The latest quality metrics, with what each means.
+#[component]
+pub fn QualityPanel(
+    /// `(step, metrics)` of the latest evaluation.
+    latest: Signal<Option<(u64, QualityMetrics)>>,
+) -> impl IntoView {
+    let rows = METRIC_ROWS
+        .iter()
+        .map(|&(label, help, id, format)| {
+            view! {
+                <tr title=help>
+                    <th>{label}</th>
+                    <td id=id>{move || latest.with(|l| l.as_ref().map(|(_, m)| format(m)).unwrap_or_else(|| "—".into()))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="quality" title="Computed in the training worker on 1,000 fresh samples (from the EMA generator when enabled) with the playground's own MNIST classifier: not the Inception network, so not comparable with published FID/IS.">
+            <figcaption>
+                "Sample quality "
+                <span class="muted" id="metrics-step">{move || latest.with(|l| l.as_ref().map(|(s, _)| format!("(step {s})")).unwrap_or_else(|| "(press Evaluate, or train)".into()))}</span>
+            </figcaption>
+            <table>{rows}</table>
         </figure>
     }
 }
@@ -63,7 +160,7 @@ pub fn ClassHistogram(
     stats: Signal<Option<ClassStats>>,
 ) -> impl IntoView {
     view! {
-        <figure class="histogram" title="How the playground's MNIST classifier (97% accurate on held-out digits) labels the 64 samples. Healthy: every digit present; a single tall bar means mode collapse.">
+        <figure class="histogram" title="How the playground's MNIST classifier (97% accurate on held-out digits) labels the grid's samples. Healthy: every digit present; a single tall bar means mode collapse.">
             <figcaption>"Digits the classifier sees"</figcaption>
             <svg viewBox="0 0 200 90" class="bars">
                 {move || stats.with(|s| {

@@ -3,10 +3,12 @@
 //! Generator 100→128→256→512→1024→784 (BatchNorm on all but the first hidden layer,
 //! LeakyReLU 0.2, Tanh out); discriminator 784→512→256→128→1 (LeakyReLU 0.2, logits out).
 
-use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Embedding, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::{leaky_relu, tanh};
 
+use super::layers::{CriticLinear, append_minibatch_stddev, leaky_relu_mask};
+use super::{DiscriminatorOptions, DiscriminatorOutput, embed_labels, label_embedding};
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE};
 
 const SLOPE: f64 = 0.2;
@@ -32,25 +34,35 @@ pub struct GenBlock {
     norm: Option<BatchNorm>,
 }
 
-/// Fully connected generator: z `[B, latent]` → images `[B, 1, 28, 28]` in [-1, 1].
+/// Fully connected generator: z `[B, latent]` (and a label) → images `[B, 1, 28, 28]` in [-1, 1].
 #[derive(Module, Debug)]
 pub struct MlpGenerator {
+    label: Option<Embedding>,
     blocks: Vec<GenBlock>,
     output: Linear,
 }
 
-/// Fully connected discriminator: images `[B, 1, 28, 28]` → logits `[B, 1]`.
+/// Fully connected discriminator: images `[B, 1, 28, 28]` (and a label) → score `[B, 1]`.
 #[derive(Module, Debug)]
 pub struct MlpDiscriminator {
-    hidden: Vec<Linear>,
-    output: Linear,
+    label: Option<Embedding>,
+    hidden: Vec<CriticLinear>,
+    output: CriticLinear,
+    classes: Option<CriticLinear>,
+    minibatch_stddev: bool,
 }
 
 impl MlpGanConfig {
-    /// Builds the generator for latent vectors of `latent_dim` values.
-    pub fn init_generator(&self, latent_dim: usize, device: &Device) -> MlpGenerator {
+    /// Builds the generator for latent vectors of `latent_dim` values (plus a label embedding
+    /// of `label_dim` values when conditional).
+    pub fn init_generator(
+        &self,
+        latent_dim: usize,
+        label_dim: Option<usize>,
+        device: &Device,
+    ) -> MlpGenerator {
         let mut blocks = Vec::new();
-        let mut width = latent_dim;
+        let mut width = latent_dim + label_dim.unwrap_or(0);
         for (i, &next) in self.generator_hidden.iter().enumerate() {
             blocks.push(GenBlock {
                 linear: LinearConfig::new(width, next).init(device),
@@ -59,30 +71,42 @@ impl MlpGanConfig {
             width = next;
         }
         MlpGenerator {
+            label: label_dim.map(|d| label_embedding(d, device)),
             blocks,
             output: LinearConfig::new(width, IMAGE_PIXELS).init(device),
         }
     }
 
     /// Builds the discriminator.
-    pub fn init_discriminator(&self, device: &Device) -> MlpDiscriminator {
+    pub fn init_discriminator(
+        &self,
+        options: &DiscriminatorOptions,
+        device: &Device,
+    ) -> MlpDiscriminator {
+        let sn = options.spectral_norm;
         let mut hidden = Vec::new();
-        let mut width = IMAGE_PIXELS;
+        let mut width = IMAGE_PIXELS + options.input_label_dim.unwrap_or(0);
         for &next in &self.discriminator_hidden {
-            hidden.push(LinearConfig::new(width, next).init(device));
+            hidden.push(CriticLinear::new(width, next, sn, device));
             width = next;
         }
+        let features = width + usize::from(options.minibatch_stddev);
         MlpDiscriminator {
+            label: options.input_label_dim.map(|d| label_embedding(d, device)),
             hidden,
-            output: LinearConfig::new(width, 1).init(device),
+            output: CriticLinear::new(features, 1, sn, device),
+            classes: options
+                .class_head
+                .then(|| CriticLinear::new(features, crate::core::data::NUM_CLASSES, sn, device)),
+            minibatch_stddev: options.minibatch_stddev,
         }
     }
 }
 
 impl MlpGenerator {
-    /// z `[B, latent]` → images `[B, 1, 28, 28]`.
-    pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
-        let mut x = z;
+    /// z `[B, latent]` and labels `[B]` → images `[B, 1, 28, 28]`.
+    pub fn forward(&self, z: Tensor<2>, labels: Option<Tensor<1, Int>>) -> Tensor<4> {
+        let mut x = embed_labels(z, self.label.as_ref(), labels); // [B, latent (+ label)]
         for block in &self.blocks {
             x = block.linear.forward(x); // [B, width]
             if let Some(norm) = &block.norm {
@@ -97,12 +121,68 @@ impl MlpGenerator {
 }
 
 impl MlpDiscriminator {
-    /// images `[B, 1, 28, 28]` → logits `[B, 1]`.
-    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        let mut x: Tensor<2> = images.flatten(1, 3); // [B, 784]
+    fn input(&self, images: Tensor<4>, labels: Option<Tensor<1, Int>>) -> Tensor<2> {
+        embed_labels(images.flatten(1, 3), self.label.as_ref(), labels) // [B, 784 (+ label)]
+    }
+
+    /// images `[B, 1, 28, 28]` and labels `[B]` → score `[B, 1]` (and class logits for ACGAN).
+    pub fn forward(
+        &self,
+        images: Tensor<4>,
+        labels: Option<Tensor<1, Int>>,
+    ) -> DiscriminatorOutput {
+        let mut x = self.input(images, labels);
         for layer in &self.hidden {
-            x = leaky_relu(layer.forward(x), SLOPE);
+            x = leaky_relu(layer.forward(x), SLOPE); // [B, width]
         }
-        self.output.forward(x) // [B, 1]
+        if self.minibatch_stddev {
+            x = append_minibatch_stddev(x); // [B, width + 1]
+        }
+        DiscriminatorOutput {
+            score: self.output.forward(x.clone()),                // [B, 1]
+            classes: self.classes.as_ref().map(|c| c.forward(x)), // [B, 10]
+        }
+    }
+
+    /// `∇ₓ Σ_b score_b`, i.e. each sample's input gradient `[B, 1, 28, 28]`, built from tensor
+    /// operations so that it can itself be differentiated. `None` with minibatch stddev (then a
+    /// sample's score depends on the whole batch).
+    pub fn input_gradient(
+        &self,
+        images: Tensor<4>,
+        labels: Option<Tensor<1, Int>>,
+    ) -> Option<Tensor<4>> {
+        if self.minibatch_stddev {
+            return None;
+        }
+        let [batch, ..] = images.dims();
+        let device = images.device();
+        let mut x = self.input(images, labels);
+        let mut pre = Vec::with_capacity(self.hidden.len());
+        for layer in &self.hidden {
+            let a = layer.forward(x);
+            x = leaky_relu(a.clone(), SLOPE);
+            pre.push(a);
+        }
+        let mut g = self
+            .output
+            .backward_input(Tensor::ones([batch, 1], &device)); // [B, width]
+        for (layer, a) in self.hidden.iter().zip(pre).rev() {
+            g = layer.backward_input(g * leaky_relu_mask(a, SLOPE));
+        }
+        Some(
+            g.slice([0..batch, 0..IMAGE_PIXELS]) // [B, 784]
+                .reshape([batch, 1, IMAGE_SIDE, IMAGE_SIDE]),
+        )
+    }
+
+    /// Advances the spectral-norm power iterations of every layer.
+    pub fn refresh_spectral_norm(self) -> Self {
+        Self {
+            hidden: self.hidden.into_iter().map(CriticLinear::refresh).collect(),
+            output: self.output.refresh(),
+            classes: self.classes.map(CriticLinear::refresh),
+            ..self
+        }
     }
 }

@@ -3,10 +3,14 @@
 //! UI and CLI code list [`ModelKind::ALL`] and never branch on a model themselves.
 
 pub mod dcgan;
+pub mod layers;
 pub mod mlp;
 
+use burn::nn::{Embedding, EmbeddingConfig};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use crate::core::data::NUM_CLASSES;
 
 pub use dcgan::{DcganConfig, DcganDiscriminator, DcganGenerator};
 pub use mlp::{MlpDiscriminator, MlpGanConfig, MlpGenerator};
@@ -59,6 +63,67 @@ impl ModelKind {
     }
 }
 
+/// Whether and how the networks see the digit's label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Conditioning {
+    /// Unconditional: G draws any digit.
+    #[default]
+    None,
+    /// Conditional GAN: a label embedding is concatenated to z and to D's input.
+    Cgan,
+    /// Auxiliary-classifier GAN: G takes the label; D predicts it with a second (10-class) head.
+    Acgan,
+}
+
+impl Conditioning {
+    /// Every option, in display order.
+    pub const ALL: [Conditioning; 3] =
+        [Conditioning::None, Conditioning::Cgan, Conditioning::Acgan];
+
+    /// Stable identifier used in URLs, the CLI and checkpoints.
+    pub fn id(self) -> &'static str {
+        match self {
+            Conditioning::None => "none",
+            Conditioning::Cgan => "cgan",
+            Conditioning::Acgan => "acgan",
+        }
+    }
+
+    /// Human-readable name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Conditioning::None => "Unconditional",
+            Conditioning::Cgan => "cGAN (label to G and D)",
+            Conditioning::Acgan => "ACGAN (auxiliary classifier)",
+        }
+    }
+
+    /// One or two sentences for newcomers.
+    pub fn description(self) -> &'static str {
+        match self {
+            Conditioning::None => {
+                "G turns noise into some digit; you cannot ask for a particular one."
+            }
+            Conditioning::Cgan => {
+                "A learned embedding of the label is concatenated to z and to D's input, so D judges whether an image is a real example of that digit and G learns to draw the digit you ask for."
+            }
+            Conditioning::Acgan => {
+                "G takes the label as in a cGAN; D sees only the image but has a second head that classifies it. Both networks also minimise that head's cross-entropy, on real and generated digits."
+            }
+        }
+    }
+
+    /// Parses an identifier from [`Conditioning::id`].
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// Whether G takes a label (so samples can be requested by digit).
+    pub fn is_conditional(self) -> bool {
+        self != Conditioning::None
+    }
+}
+
 /// Architecture settings for every model kind (only the chosen kind's are used).
 #[derive(Config, Debug)]
 pub struct ArchitectureConfig {
@@ -74,6 +139,75 @@ pub struct ArchitectureConfig {
     /// DCGAN widths.
     #[config(default = "DcganConfig::new()")]
     pub dcgan: DcganConfig,
+    /// Whether and how the label is given to G and D.
+    #[config(default = "Conditioning::None")]
+    pub conditioning: Conditioning,
+    /// Size of the learned label embedding (conditional models).
+    #[config(default = 10)]
+    pub label_dim: usize,
+    /// Spectral normalisation of every D weight (one power iteration per D step).
+    #[config(default = false)]
+    pub spectral_norm: bool,
+    /// Append the minibatch standard-deviation feature before D's output layer.
+    #[config(default = false)]
+    pub minibatch_stddev: bool,
+}
+
+/// What a discriminator is built with besides its widths.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiscriminatorOptions {
+    /// Spectral normalisation of every weight.
+    pub spectral_norm: bool,
+    /// Minibatch standard-deviation feature.
+    pub minibatch_stddev: bool,
+    /// Label embedding size when the label is an input (cGAN).
+    pub input_label_dim: Option<usize>,
+    /// A 10-class head (ACGAN).
+    pub class_head: bool,
+}
+
+/// A discriminator's outputs.
+#[derive(Clone, Debug)]
+pub struct DiscriminatorOutput {
+    /// Realness score (a logit for the BCE losses, a critic value otherwise) `[B, 1]`.
+    pub score: Tensor<2>,
+    /// Class logits `[B, 10]` (ACGAN only).
+    pub classes: Option<Tensor<2>>,
+}
+
+/// A learned embedding of the ten digit labels.
+pub(crate) fn label_embedding(dim: usize, device: &Device) -> Embedding {
+    EmbeddingConfig::new(NUM_CLASSES, dim).init(device)
+}
+
+/// Label vectors `[B, dim]` for labels `[B]` (class 0 when none are given).
+pub(crate) fn lookup_labels(
+    embedding: &Embedding,
+    labels: Option<Tensor<1, Int>>,
+    batch: usize,
+    device: &Device,
+) -> Tensor<2> {
+    let labels = labels.unwrap_or_else(|| Tensor::zeros([batch], device));
+    let [_, dim] = embedding.weight.dims();
+    embedding
+        .forward(labels.reshape([batch, 1])) // [B, 1, dim]
+        .reshape([batch, dim])
+}
+
+/// `[x, embed(labels)]` `[B, F + dim]` when the network is conditional, else `x`.
+pub(crate) fn embed_labels(
+    x: Tensor<2>,
+    embedding: Option<&Embedding>,
+    labels: Option<Tensor<1, Int>>,
+) -> Tensor<2> {
+    match embedding {
+        Some(e) => {
+            let [batch, _] = x.dims();
+            let device = x.device();
+            Tensor::cat(vec![x, lookup_labels(e, labels, batch, &device)], 1)
+        }
+        None => x,
+    }
 }
 
 /// Any generator of the registry: z `[B, latent]` → images `[B, 1, 28, 28]` in [-1, 1].
@@ -100,39 +234,87 @@ pub enum Discriminator {
 impl ArchitectureConfig {
     /// Builds the generator of the chosen kind.
     pub fn init_generator(&self, device: &Device) -> Generator {
+        let label = self.conditioning.is_conditional().then_some(self.label_dim);
         match self.kind {
-            ModelKind::Mlp => Generator::Mlp(self.mlp.init_generator(self.latent_dim, device)),
+            ModelKind::Mlp => {
+                Generator::Mlp(self.mlp.init_generator(self.latent_dim, label, device))
+            }
             ModelKind::Dcgan => {
-                Generator::Dcgan(self.dcgan.init_generator(self.latent_dim, device))
+                Generator::Dcgan(self.dcgan.init_generator(self.latent_dim, label, device))
             }
         }
     }
 
+    /// The options D is built with.
+    pub fn discriminator_options(&self) -> DiscriminatorOptions {
+        DiscriminatorOptions {
+            spectral_norm: self.spectral_norm,
+            minibatch_stddev: self.minibatch_stddev,
+            input_label_dim: (self.conditioning == Conditioning::Cgan).then_some(self.label_dim),
+            class_head: self.conditioning == Conditioning::Acgan,
+        }
+    }
+
+    /// Whether D's per-sample input gradient is defined (no BatchNorm, no minibatch stddev),
+    /// as gradient penalties need.
+    pub fn has_per_sample_discriminator(&self) -> bool {
+        let batch_norm = self.kind == ModelKind::Dcgan && self.dcgan.d_batch_norm;
+        !batch_norm && !self.minibatch_stddev
+    }
+
     /// Builds the discriminator of the chosen kind.
     pub fn init_discriminator(&self, device: &Device) -> Discriminator {
+        let options = self.discriminator_options();
         match self.kind {
-            ModelKind::Mlp => Discriminator::Mlp(self.mlp.init_discriminator(device)),
-            ModelKind::Dcgan => Discriminator::Dcgan(self.dcgan.init_discriminator(device)),
+            ModelKind::Mlp => Discriminator::Mlp(self.mlp.init_discriminator(&options, device)),
+            ModelKind::Dcgan => {
+                Discriminator::Dcgan(self.dcgan.init_discriminator(&options, device))
+            }
         }
     }
 }
 
 impl Generator {
-    /// z `[B, latent]` → images `[B, 1, 28, 28]`.
-    pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
+    /// z `[B, latent]` and labels `[B]` (conditional models) → images `[B, 1, 28, 28]`.
+    pub fn forward(&self, z: Tensor<2>, labels: Option<Tensor<1, Int>>) -> Tensor<4> {
         match self {
-            Generator::Mlp(g) => g.forward(z),
-            Generator::Dcgan(g) => g.forward(z),
+            Generator::Mlp(g) => g.forward(z, labels),
+            Generator::Dcgan(g) => g.forward(z, labels),
         }
     }
 }
 
 impl Discriminator {
-    /// images `[B, 1, 28, 28]` → logits `[B, 1]`.
-    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+    /// images `[B, 1, 28, 28]` and labels `[B]` (cGAN) → score `[B, 1]` and class logits (ACGAN).
+    pub fn forward(
+        &self,
+        images: Tensor<4>,
+        labels: Option<Tensor<1, Int>>,
+    ) -> DiscriminatorOutput {
         match self {
-            Discriminator::Mlp(d) => d.forward(images),
-            Discriminator::Dcgan(d) => d.forward(images),
+            Discriminator::Mlp(d) => d.forward(images, labels),
+            Discriminator::Dcgan(d) => d.forward(images, labels),
+        }
+    }
+
+    /// Each sample's input gradient of its score, `[B, 1, 28, 28]`, as a differentiable tensor
+    /// expression (see [`layers`]); `None` when D mixes samples (BatchNorm, minibatch stddev).
+    pub fn input_gradient(
+        &self,
+        images: Tensor<4>,
+        labels: Option<Tensor<1, Int>>,
+    ) -> Option<Tensor<4>> {
+        match self {
+            Discriminator::Mlp(d) => d.input_gradient(images, labels),
+            Discriminator::Dcgan(d) => d.input_gradient(images, labels),
+        }
+    }
+
+    /// Advances every spectral-norm power iteration by one step (no-op without it).
+    pub fn refresh_spectral_norm(self) -> Self {
+        match self {
+            Discriminator::Mlp(d) => Discriminator::Mlp(d.refresh_spectral_norm()),
+            Discriminator::Dcgan(d) => Discriminator::Dcgan(d.refresh_spectral_norm()),
         }
     }
 }
@@ -140,6 +322,220 @@ impl Discriminator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::loss::gradient_penalty;
+    use burn::module::{ModuleMapper, ModuleVisitor, Param, ParamId};
+    use burn::optim::GradientsParams;
+    use burn::tensor::Distribution;
+
+    fn scalar(t: Tensor<1>) -> f64 {
+        t.into_scalar::<f32>() as f64
+    }
+
+    /// Critics whose input gradient we write out: MLP and DCGAN, plain, spectrally normalised,
+    /// conditional (cGAN) and with a class head (ACGAN).
+    fn critics() -> Vec<(&'static str, ArchitectureConfig)> {
+        let mlp = ArchitectureConfig::new()
+            .with_mlp(MlpGanConfig::new().with_discriminator_hidden(vec![16, 8]));
+        let dcgan = ArchitectureConfig::new()
+            .with_kind(ModelKind::Dcgan)
+            .with_dcgan(DcganConfig::new().with_channels(3).with_d_batch_norm(false));
+        vec![
+            ("mlp", mlp.clone()),
+            (
+                "mlp+cgan",
+                mlp.clone().with_conditioning(Conditioning::Cgan),
+            ),
+            ("mlp+sn", mlp.with_spectral_norm(true)),
+            ("dcgan", dcgan.clone()),
+            (
+                "dcgan+cgan",
+                dcgan.clone().with_conditioning(Conditioning::Cgan),
+            ),
+            ("dcgan+sn", dcgan.clone().with_spectral_norm(true)),
+            ("dcgan+acgan", dcgan.with_conditioning(Conditioning::Acgan)),
+        ]
+    }
+
+    fn labels(device: &Device) -> Option<Tensor<1, Int>> {
+        Some(Tensor::from_ints([3, 7, 0], device))
+    }
+
+    /// Compares `analytic` = ⟨gradient, v⟩ with the central difference of `f` along v ~ N(0, I),
+    /// at step `eps`, relative to `scale` = ‖gradient‖ (the standard deviation of ⟨gradient, v⟩).
+    ///
+    /// LeakyReLU nets are piecewise linear, so a difference that steps over a kink is wrong by
+    /// construction; two step sizes that disagree (beyond `tolerance`·scale) reveal that, and the caller tries another
+    /// direction (`None`). Otherwise the relative error is returned.
+    fn directional_error(
+        f: impl Fn(f64) -> f64,
+        analytic: f64,
+        scale: f64,
+        eps: f64,
+        tolerance: f64,
+    ) -> Option<f64> {
+        let numeric = |e: f64| (f(e) - f(-e)) / (2.0 * e);
+        let (a, b) = (numeric(eps), numeric(eps / 2.0));
+        ((a - b).abs() <= tolerance * scale).then(|| (a - analytic).abs() / scale)
+    }
+
+    fn norm<const D: usize>(t: Tensor<D>) -> f64 {
+        scalar(t.square().sum()).sqrt()
+    }
+
+    #[test]
+    fn input_gradient_matches_finite_differences() {
+        let device = Device::flex();
+        for (name, config) in critics() {
+            device.seed(11);
+            let d = config.init_discriminator(&device);
+            let y = (config.conditioning == Conditioning::Cgan)
+                .then(|| labels(&device))
+                .flatten();
+            let x = Tensor::<4>::random([3, 1, 28, 28], Distribution::Uniform(-1.0, 1.0), &device);
+            let g = d
+                .input_gradient(x.clone(), y.clone())
+                .expect("per-sample critic");
+            assert_eq!(g.dims(), [3, 1, 28, 28]);
+            let mut checked = 0;
+            for _ in 0..10 {
+                let v =
+                    Tensor::<4>::random([3, 1, 28, 28], Distribution::Normal(0.0, 1.0), &device);
+                let score =
+                    |e: f64| scalar(d.forward(x.clone() + v.clone() * e, y.clone()).score.sum());
+                let analytic = scalar((g.clone() * v.clone()).sum());
+                let scale = norm(g.clone());
+                if let Some(err) = directional_error(score, analytic, scale, 1e-4, 1e-2) {
+                    assert!(
+                        err < 3e-2,
+                        "{name}: explicit ∇ₓD off by {:.3}% of ‖g‖",
+                        err * 100.0
+                    );
+                    checked += 1;
+                }
+            }
+            assert!(checked >= 3, "{name}: only {checked} kink-free directions");
+        }
+    }
+
+    /// A random direction for the `target`-th parameter that has a gradient, and ⟨gradient, direction⟩.
+    struct Direction<'a> {
+        grads: &'a GradientsParams,
+        target: usize,
+        seen: usize,
+        device: Device,
+        direction: Option<(ParamId, Tensor<1>)>,
+        dot: f64,
+        scale: f64,
+    }
+
+    impl ModuleVisitor for Direction<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            // Parameters that reach the penalty only through the (piecewise constant) LeakyReLU
+            // masks, such as a cGAN's label embedding in D, have an exactly zero gradient.
+            let grad = self
+                .grads
+                .get::<D>(param.id)
+                .filter(|g| norm(g.clone()) > 0.0);
+            if let Some(grad) = grad {
+                if self.seen == self.target {
+                    let n = grad.shape().num_elements();
+                    let v = Tensor::<1>::random([n], Distribution::Normal(0.0, 1.0), &self.device);
+                    self.scale = norm(grad.clone());
+                    self.dot = scalar((grad.reshape([n]) * v.clone()).sum());
+                    self.direction = Some((param.id, v));
+                }
+                self.seen += 1;
+            }
+        }
+    }
+
+    struct Shift<'a>(&'a (ParamId, Tensor<1>), f64);
+
+    impl ModuleMapper for Shift<'_> {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let (id, v) = self.0;
+            if param.id != *id {
+                return param;
+            }
+            let (v, s) = (v.clone(), self.1);
+            param.map(|t| {
+                let dims = t.dims();
+                t + v.reshape(dims) * s
+            })
+        }
+    }
+
+    #[test]
+    fn gradient_penalty_weight_gradient_matches_finite_differences() {
+        let device = Device::flex();
+        let train = device.clone().autodiff();
+        // Spectral norm is left out here: its σ holds the power-iteration vectors constant (as
+        // Miyato et al. do), which finite differences of the weights do not; it is checked
+        // against an SVD in `layers`.
+        for (name, config) in critics().into_iter().filter(|(_, c)| !c.spectral_norm) {
+            train.seed(5);
+            let d = config.init_discriminator(&train);
+            // One sample: fewer LeakyReLU units, so fewer kinks for the differences to step over.
+            let y = (config.conditioning == Conditioning::Cgan)
+                .then(|| Tensor::<1, Int>::from_ints([4], &train));
+            let x = Tensor::<4>::random([1, 1, 28, 28], Distribution::Uniform(-1.0, 1.0), &train);
+            let penalty = |d: &Discriminator| {
+                gradient_penalty(
+                    d.input_gradient(x.clone(), y.clone())
+                        .expect("per-sample critic"),
+                )
+            };
+            let grads = GradientsParams::from_grads(penalty(&d).backward(), &d);
+            // Every parameter with a gradient in turn (weights, biases, label embeddings).
+            let mut target = 0;
+            loop {
+                let mut checked = false;
+                let mut exists = false;
+                for _ in 0..32 {
+                    let mut dir = Direction {
+                        grads: &grads,
+                        target,
+                        seen: 0,
+                        device: device.clone(),
+                        direction: None,
+                        dot: 0.0,
+                        scale: 0.0,
+                    };
+                    d.visit(&mut dir);
+                    let Some(direction) = dir.direction else {
+                        break;
+                    };
+                    exists = true;
+                    let f =
+                        |e: f64| scalar(penalty(&d.clone().map(&mut Shift(&direction, e))).inner());
+                    if let Some(err) =
+                        directional_error(f, dir.dot, dir.scale.max(1e-6), 1e-4, 1e-2)
+                    {
+                        assert!(
+                            err < 3e-2,
+                            "{name}, parameter {target}: penalty gradient off by {:.2}% of ‖∇‖ (autodiff {})",
+                            err * 100.0,
+                            dir.dot
+                        );
+                        checked = true;
+                        break;
+                    }
+                }
+                if !exists {
+                    break;
+                }
+                assert!(
+                    checked,
+                    "{name}, parameter {target}: no kink-free direction found"
+                );
+                target += 1;
+            }
+            assert!(
+                target >= 3,
+                "{name}: the penalty reaches only {target} parameters"
+            );
+        }
+    }
 
     #[test]
     fn every_model_has_the_right_shapes() {
@@ -151,9 +547,26 @@ mod tests {
             let g = config.init_generator(&device);
             let d = config.init_discriminator(&device);
             let z = Tensor::<2>::zeros([3, 16], &device);
-            let images = g.forward(z);
+            let images = g.forward(z.clone(), None);
             assert_eq!(images.dims(), [3, 1, 28, 28], "{kind:?}");
-            assert_eq!(d.forward(images).dims(), [3, 1], "{kind:?}");
+            assert_eq!(d.forward(images, None).score.dims(), [3, 1], "{kind:?}");
+            for conditioning in Conditioning::ALL {
+                let config = config
+                    .clone()
+                    .with_conditioning(conditioning)
+                    .with_minibatch_stddev(true)
+                    .with_spectral_norm(true);
+                let g = config.init_generator(&device);
+                let d = config.init_discriminator(&device);
+                let y = Some(Tensor::<1, Int>::from_ints([1, 2, 3], &device));
+                let out = d.forward(g.forward(z.clone(), y.clone()), y);
+                assert_eq!(out.score.dims(), [3, 1]);
+                assert_eq!(
+                    out.classes.map(|c| c.dims()),
+                    (conditioning == Conditioning::Acgan).then_some([3, 10]),
+                    "{kind:?} {conditioning:?}"
+                );
+            }
             assert_eq!(ModelKind::from_id(kind.id()), Some(kind));
         }
     }

@@ -1,0 +1,166 @@
+//! Named starting points for newcomers: each preset is a complete [`TrainConfig`] that follows
+//! the guide or paper it is named after, sized to train in a browser tab.
+
+use crate::core::loss::GanLoss;
+use crate::core::models::{ArchitectureConfig, Conditioning, DcganConfig, ModelKind};
+use crate::core::train::{OptimizerKind, TrainConfig};
+
+/// A named configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Preset {
+    /// DCGAN with the non-saturating loss (Radford et al. settings).
+    DcganNonSaturating,
+    /// DCGAN with two learning rates (TTUR: D 4e-4, G 1e-4).
+    Ttur,
+    /// WGAN with weight clipping, n_critic 5, RMSprop 5e-5.
+    Wgan,
+    /// WGAN-GP, λ 10, n_critic 5, Adam 1e-4 (β 0, 0.9), critic without BatchNorm.
+    WganGp,
+    /// Least-squares GAN.
+    Lsgan,
+    /// Hinge loss with spectral normalisation in D.
+    HingeSpectral,
+    /// Conditional DCGAN (label embedding to G and D).
+    Cgan,
+    /// Auxiliary-classifier DCGAN.
+    Acgan,
+    /// The introductory guide's MLP GAN.
+    GuideMlp,
+}
+
+impl Preset {
+    /// Every preset, in display order.
+    pub const ALL: [Preset; 9] = [
+        Preset::DcganNonSaturating,
+        Preset::Ttur,
+        Preset::Wgan,
+        Preset::WganGp,
+        Preset::Lsgan,
+        Preset::HingeSpectral,
+        Preset::Cgan,
+        Preset::Acgan,
+        Preset::GuideMlp,
+    ];
+
+    /// Stable identifier used in URLs and the CLI.
+    pub fn id(self) -> &'static str {
+        match self {
+            Preset::DcganNonSaturating => "dcgan",
+            Preset::Ttur => "ttur",
+            Preset::Wgan => "wgan",
+            Preset::WganGp => "wgan-gp",
+            Preset::Lsgan => "lsgan",
+            Preset::HingeSpectral => "hinge-sn",
+            Preset::Cgan => "cgan",
+            Preset::Acgan => "acgan",
+            Preset::GuideMlp => "mlp",
+        }
+    }
+
+    /// Human-readable name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::DcganNonSaturating => "DCGAN + non-saturating",
+            Preset::Ttur => "DCGAN + TTUR",
+            Preset::Wgan => "WGAN",
+            Preset::WganGp => "WGAN-GP",
+            Preset::Lsgan => "LSGAN",
+            Preset::HingeSpectral => "hinge + spectral norm",
+            Preset::Cgan => "cGAN",
+            Preset::Acgan => "ACGAN",
+            Preset::GuideMlp => "the guide's MLP GAN",
+        }
+    }
+
+    /// One or two sentences on what the preset sets and why.
+    pub fn description(self) -> &'static str {
+        match self {
+            Preset::DcganNonSaturating => {
+                "The DCGAN recipe: strided convolutions, BatchNorm, Adam 2e-4 with β₁ 0.5, non-saturating G loss. The reliable default."
+            }
+            Preset::Ttur => {
+                "Two-timescale update rule: D learns faster (4e-4) than G (1e-4), so D stays near its optimum for the current G without extra D steps."
+            }
+            Preset::Wgan => {
+                "Wasserstein critic with weights clipped to ±0.01, 5 critic steps per G step, RMSprop 5e-5, as in the WGAN paper. Slow but steady; the critic loss tracks quality."
+            }
+            Preset::WganGp => {
+                "Wasserstein critic with the exact gradient penalty (λ 10) instead of clipping, 5 critic steps, Adam 1e-4 with β (0, 0.9), no BatchNorm in the critic."
+            }
+            Preset::Lsgan => "Least-squares losses (a 0, b = c 1) on the DCGAN, Adam 2e-4.",
+            Preset::HingeSpectral => {
+                "Hinge loss with every D weight divided by its spectral norm (power iteration), no BatchNorm in D, as in SN-GAN."
+            }
+            Preset::Cgan => {
+                "Conditional DCGAN: G and D both see a learned embedding of the digit's label, so you choose which digit to draw."
+            }
+            Preset::Acgan => {
+                "Auxiliary-classifier DCGAN: G takes the label; D also classifies the digit, and both learn from that head."
+            }
+            Preset::GuideMlp => {
+                "The introductory guide's fully connected GAN (G 100→…→784 with BatchNorm, D 784→…→1), non-saturating loss. Fastest per step."
+            }
+        }
+    }
+
+    /// Parses an identifier from [`Preset::id`].
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// The preset's complete settings (seed 1).
+    pub fn config(self) -> TrainConfig {
+        let dcgan = |d_batch_norm| {
+            ArchitectureConfig::new()
+                .with_kind(ModelKind::Dcgan)
+                .with_dcgan(DcganConfig::new().with_d_batch_norm(d_batch_norm))
+        };
+        let base = TrainConfig::new().with_architecture(dcgan(true));
+        match self {
+            Preset::DcganNonSaturating => base,
+            Preset::Ttur => base.with_lr_d(4e-4).with_lr_g(1e-4),
+            Preset::Wgan => base
+                .with_loss(GanLoss::Wasserstein)
+                .with_architecture(dcgan(false))
+                .with_optimizer_g(OptimizerKind::RmsProp)
+                .with_optimizer_d(OptimizerKind::RmsProp)
+                .with_lr_g(5e-5)
+                .with_lr_d(5e-5)
+                .with_d_steps(5),
+            Preset::WganGp => base
+                .with_loss(GanLoss::WassersteinGp)
+                .with_architecture(dcgan(false))
+                .with_lr_g(1e-4)
+                .with_lr_d(1e-4)
+                .with_beta1(0.0)
+                .with_beta2(0.9)
+                .with_d_steps(5),
+            Preset::Lsgan => base.with_loss(GanLoss::LeastSquares),
+            Preset::HingeSpectral => base
+                .with_loss(GanLoss::Hinge)
+                .with_architecture(dcgan(false).with_spectral_norm(true)),
+            Preset::Cgan => {
+                base.with_architecture(dcgan(true).with_conditioning(Conditioning::Cgan))
+            }
+            Preset::Acgan => {
+                base.with_architecture(dcgan(true).with_conditioning(Conditioning::Acgan))
+            }
+            Preset::GuideMlp => TrainConfig::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_valid_and_round_trips() {
+        for p in Preset::ALL {
+            assert!(p.config().validate().is_ok(), "{p:?}");
+            assert_eq!(Preset::from_id(p.id()), Some(p));
+        }
+        assert_eq!(Preset::GuideMlp.config().architecture.kind, ModelKind::Mlp);
+        assert_eq!(Preset::from_id("biggan"), None);
+    }
+}

@@ -1,0 +1,107 @@
+//! Sample-quality evaluation with the playground's classifier, shared by the worker and the CLI.
+//!
+//! Reads results back asynchronously, so it runs on browser WebGPU as well as natively (where
+//! callers block on it).
+
+use burn::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use crate::core::classifier::Classifier;
+use crate::core::data::{MnistSet, NUM_CLASSES};
+use crate::core::metrics::{FeatureStats, QualityMetrics};
+use crate::core::models::Generator;
+use crate::core::train::latent_noise;
+
+use super::session::{EngineError, read_f32};
+
+/// Images per chunk fed to the generator and the classifier.
+const CHUNK: usize = 250;
+
+/// The classifier's features `[n, dim]` and class probabilities `[n, 10]` of images, in chunks.
+async fn judge(
+    classifier: &Classifier,
+    images: Vec<Tensor<4>>,
+) -> Result<(Vec<f32>, usize, Vec<f32>), EngineError> {
+    let mut features = Vec::new();
+    let mut probs = Vec::new();
+    let mut dim = 0;
+    for chunk in images {
+        let f = classifier.features(chunk);
+        dim = f.dims()[1];
+        let p = burn::tensor::activation::softmax(classifier.output_layer(f.clone()), 1);
+        features.extend(read_f32(f).await?);
+        probs.extend(read_f32(p).await?);
+    }
+    Ok((features, dim, probs))
+}
+
+/// Feature statistics of `count` real digits starting at `start` (the reference for FID).
+pub async fn real_feature_stats(
+    classifier: &Classifier,
+    data: &MnistSet,
+    start: usize,
+    count: usize,
+    device: &Device,
+) -> Result<FeatureStats, EngineError> {
+    let end = (start + count).min(data.len());
+    let indices: Vec<usize> = (start.min(end)..end).collect();
+    let chunks = indices
+        .chunks(CHUNK)
+        .map(|c| data.batch(c, device).0)
+        .collect();
+    let (features, dim, _) = judge(classifier, chunks).await?;
+    FeatureStats::from_features(&features, dim)
+        .ok_or_else(|| EngineError::Shape(format!("{} real digits for FID", indices.len())))
+}
+
+/// Metrics of images already generated (e.g. a `.npy` of samples), with the labels they were
+/// asked to show when conditional.
+pub async fn evaluate_images(
+    classifier: &Classifier,
+    images: Vec<Tensor<4>>,
+    labels: Option<&[u8]>,
+    real: &FeatureStats,
+) -> Result<QualityMetrics, EngineError> {
+    let (features, dim, probs) = judge(classifier, images).await?;
+    Ok(QualityMetrics::compute(
+        &features, dim, &probs, real, labels,
+    ))
+}
+
+/// Metrics of `n` fresh samples of `generator` (inference mode) from a fixed seed.
+///
+/// Conditional generators are asked for each digit in turn (0, 1, …, 9, 0, …), so the label
+/// accuracy is measured on a balanced request.
+pub async fn evaluate_generator(
+    generator: &Generator,
+    classifier: &Classifier,
+    real: &FeatureStats,
+    latent_dim: usize,
+    conditional: bool,
+    n: usize,
+    device: &Device,
+) -> Result<QualityMetrics, EngineError> {
+    let mut rng = StdRng::seed_from_u64(0x5eed);
+    let labels: Vec<u8> = (0..n).map(|i| (i % NUM_CLASSES) as u8).collect();
+    let mut images = Vec::new();
+    for start in (0..n).step_by(CHUNK) {
+        let size = CHUNK.min(n - start);
+        let z = latent_noise(&mut rng, size, latent_dim, device);
+        let y = conditional.then(|| label_tensor(&labels[start..start + size], device));
+        images.push(generator.forward(z, y));
+    }
+    evaluate_images(
+        classifier,
+        images,
+        conditional.then_some(labels.as_slice()),
+        real,
+    )
+    .await
+}
+
+/// Labels `[n]` as an Int tensor.
+pub fn label_tensor(labels: &[u8], device: &Device) -> Tensor<1, Int> {
+    let values: Vec<i64> = labels.iter().map(|&l| l as i64).collect();
+    Tensor::from_data(TensorData::new(values, [labels.len()]), device)
+}
