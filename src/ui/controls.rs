@@ -534,27 +534,68 @@ fn toggle_fields(form: Form) -> impl IntoView {
         .collect_view()
 }
 
+/// Ids of the settings shown in a collapsible section.
+fn group_ids(group: Group, extra: &[&'static str]) -> Vec<&'static str> {
+    FIELDS
+        .iter()
+        .filter(|f| f.group == group)
+        .map(|f| f.id)
+        .chain(extra.iter().copied())
+        .collect()
+}
+
+/// Opens `section` whenever a setting inside it is refused, so its message is seen.
+fn open_on_error(form: Form, section: NodeRef<leptos::html::Details>, ids: Vec<&'static str>) {
+    Effect::new(move |_| {
+        let refused = form
+            .errors
+            .with(|errs| errs.iter().any(|e| ids.contains(&e.field.as_str())));
+        if let (true, Some(details)) = (refused, section.get()) {
+            let _ = details.set_attribute("open", "");
+        }
+    });
+}
+
 /// The settings form, with each field's error shown beside it.
 #[component]
 pub fn SettingsForm(form: Form, running: Signal<bool>) -> impl IntoView {
+    let loss_section = NodeRef::new();
+    let tricks_section = NodeRef::new();
+    let sizes_section = NodeRef::new();
+    open_on_error(form, loss_section, group_ids(Group::Loss, &[]));
+    open_on_error(
+        form,
+        tricks_section,
+        group_ids(
+            Group::Tricks,
+            &[
+                "d_batch_norm",
+                "spectral_norm",
+                "minibatch_stddev",
+                "optimizer_g",
+                "optimizer_d",
+            ],
+        ),
+    );
+    open_on_error(form, sizes_section, group_ids(Group::Architecture, &[]));
     view! {
         <div class="form">
             {choice_field(form, 0)}
             {choice_field(form, 1)}
             {choice_field(form, 2)}
             {numeric_fields(form, Group::Training)}
-            <details class="group">
+            <details class="group" node_ref=loss_section>
                 <summary title="Settings that only some losses use.">"Loss settings: clipping, penalties"</summary>
                 {numeric_fields(form, Group::Loss)}
             </details>
-            <details class="group">
+            <details class="group" node_ref=tricks_section>
                 <summary title="Stabilisers from the guides, combinable.">"Stabilisers and tricks"</summary>
                 {toggle_fields(form)}
                 {numeric_fields(form, Group::Tricks)}
                 {choice_field(form, 3)}
                 {choice_field(form, 4)}
             </details>
-            <details class="group">
+            <details class="group" node_ref=sizes_section>
                 <summary>"Network sizes"</summary>
                 {numeric_fields(form, Group::Architecture)}
             </details>

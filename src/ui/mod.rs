@@ -455,7 +455,7 @@ pub fn App() -> impl IntoView {
                     <div title="Images processed per second (real and generated, by D and G)."><b>{move || format!("{:.0}", rate.get().1)}</b><span>"images/s"</span></div>
                     <div title="Time spent training in this run."><b>{move || fmt_duration(elapsed.get())}</b><span>"elapsed"</span></div>
                 </div>
-                <div class="charts">
+                <div class="charts" id="loss-charts">
                     <LineChart title="Losses" help="D loss = −log D(x) − log(1 − D(G(z))); G loss per the chosen objective. Healthy: both bounded and wobbling, D loss near 2·ln 2 ≈ 1.39 is a balanced game; D loss → 0 means D has won and G stops learning." range=None series=losses />
                     <LineChart title="Discriminator outputs" help="Mean D(x) on real digits and D(G(z)) on fakes. Healthy: they approach each other (around 0.3–0.7). D(x) ≈ 1 and D(G(z)) ≈ 0 for long means D overpowers G." range=Some((0.0, 1.0)) series=outputs />
                 </div>

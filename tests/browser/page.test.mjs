@@ -50,7 +50,7 @@ const gridPixels = (page) =>
     return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
   });
 const legendValues = (page) =>
-  page.locator(".chart .legend .key").allInnerTexts().then((t) => t.map((s) => Number(s.trim().split(" ").pop())));
+  page.locator("#loss-charts .legend .key").allInnerTexts().then((t) => t.map((s) => Number(s.trim().split(" ").pop())));
 
 test(`trains ${STEPS} steps on the CPU backend with a responsive page`, { timeout: 600_000 }, async () => {
   const { page, problems } = await open(`?backend=cpu&pause_at=${STEPS}`);
@@ -105,6 +105,46 @@ test("loads a CLI checkpoint and refuses a file that is not one", { timeout: 300
   assert.equal(await page.locator("#field-model").inputValue(), "mlp");
   await page.close();
   assert.deepEqual(problems, []);
+});
+
+test("a newcomer picks the cGAN preset, chooses digits, trains and evaluates", { timeout: 600_000 }, async () => {
+  const { page, problems } = await open("?backend=cpu&pause_at=3&metrics_every=0");
+  await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
+  await page.locator("#field-preset").selectOption("cgan");
+  await page.locator("#row-labels").waitFor({ timeout: 120_000 });
+  assert.equal(await page.locator("#field-model").inputValue(), "dcgan");
+  assert.equal(await page.locator("#field-conditioning").inputValue(), "cgan");
+  assert.match(await page.locator(".notice").innerText(), /cGAN/);
+  // One grid row per digit; unticking two digits leaves eight rows.
+  assert.equal(await page.locator("#row-labels span").count(), 10);
+  await page.locator("#digit-3").uncheck();
+  await page.locator("#digit-7").uncheck();
+  await page.waitForFunction(() => document.querySelectorAll("#row-labels span").length === 8);
+  assert.equal(await page.evaluate(() => document.getElementById("sample-grid").height), 8 * 28);
+  assert.deepEqual(await page.locator("#row-labels span").allInnerTexts(), ["0", "1", "2", "4", "5", "6", "8", "9"]);
+
+  await page.locator("#train").click();
+  await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) >= 3
+      && document.querySelector("#train").innerText.trim() === "Train", null, { timeout: 300_000 });
+  assert.equal(await stepCount(page), 3);
+  for (const v of await legendValues(page)) assert.ok(Number.isFinite(v), `finite chart value, got ${v}`);
+
+  await page.locator("#evaluate").click();
+  await page.waitForFunction(() => document.querySelector("#metrics-step").innerText.includes("step 3"), null, { timeout: 300_000 });
+  const fid = Number(await page.locator("#metric-fid").innerText());
+  assert.ok(Number.isFinite(fid) && fid > 0, `FID is a positive number, got ${fid}`);
+  assert.match(await page.locator("#metric-label-accuracy").innerText(), /^\d+(\.\d)?%$/);
+  assert.match(await page.locator("#metric-classes").innerText(), /^\d+\/10$/);
+
+  // An impossible combination is refused with the reason, and the run is kept.
+  await page.locator("#field-loss").selectOption("wgan-gp");
+  await page.locator("#apply").click();
+  assert.match(await page.locator("#error-d_batch_norm").innerText(), /BatchNorm/);
+  assert.equal(await stepCount(page), 3);
+
+  await page.screenshot({ path: join(ARTIFACTS, "preset-cgan.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
 });
 
 test("auto mode keeps the CPU on a software WebGPU adapter and says why", { timeout: 300_000 }, async () => {
