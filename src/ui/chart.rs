@@ -33,6 +33,11 @@ pub fn downsample(values: &[f32], max: usize) -> Vec<(usize, f32)> {
 
 fn path(points: &[(usize, f32)], len: usize, lo: f32, hi: f32) -> String {
     let span = (hi - lo).max(1e-6);
+    if let [(_, y)] = points {
+        // One value so far: a level line, so the chart is not blank.
+        let py = HEIGHT - ((y - lo) / span) as f64 * HEIGHT;
+        return format!("M0,{py:.1} L{WIDTH},{py:.1}");
+    }
     let mut d = String::new();
     for (i, &(x, y)) in points.iter().enumerate() {
         let px = if len <= 1 {
@@ -124,6 +129,11 @@ pub fn LineChart(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_single_point_draws_a_level_line() {
+        assert_eq!(path(&[(0, 0.5)], 1, 0.0, 1.0), "M0,75.0 L420,75.0");
+    }
 
     #[test]
     fn downsample_keeps_short_histories_and_averages_long_ones() {
