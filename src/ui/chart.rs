@@ -62,7 +62,11 @@ pub fn LineChart(
     /// One-line explanation shown as a tooltip.
     help: &'static str,
     /// Fixed y range, or `None` to fit the data.
-    range: Option<(f32, f32)>,
+    #[prop(into)]
+    range: Signal<Option<(f32, f32)>>,
+    /// What one point is (the x-axis unit).
+    #[prop(default = "steps")]
+    unit: &'static str,
     /// The series to draw.
     series: Signal<Vec<Series>>,
 ) -> impl IntoView {
@@ -75,7 +79,7 @@ pub fn LineChart(
                 .iter()
                 .flat_map(|s| s.values.iter().copied())
                 .filter(|v| v.is_finite());
-            let (lo, hi) = range.unwrap_or_else(|| {
+            let (lo, hi) = range.get().unwrap_or_else(|| {
                 let (lo, hi) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| {
                     (a.min(v), b.max(v))
                 });
@@ -120,7 +124,7 @@ pub fn LineChart(
             </svg>
             <div class="axis">
                 <span>{move || { let (_, lo, hi) = paths.get(); format!("y: {lo:.2} … {hi:.2}") }}</span>
-                <span>{move || format!("{} steps", points())}</span>
+                <span>{move || format!("{} {unit}", points())}</span>
             </div>
         </figure>
     }

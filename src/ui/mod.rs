@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
     let metrics_every =
         RwSignal::new(query("metrics_every").unwrap_or_else(|| METRICS_EVERY.to_string()));
     let conditional = RwSignal::new(false);
+    let probabilistic = RwSignal::new(true);
     let digits = RwSignal::new([true; 10]);
     let preset = RwSignal::new(query("preset").unwrap_or_else(|| Preset::GuideMlp.id().into()));
     let stats = RwSignal::new(None::<ClassStats>);
@@ -148,6 +149,7 @@ pub fn App() -> impl IntoView {
             elapsed.set(0.0);
             ready.set(true);
             conditional.set(config.architecture.conditioning.is_conditional());
+            probabilistic.set(config.loss.is_probabilistic());
             form.set(&config);
         }
         Event::Progress {
@@ -238,6 +240,7 @@ pub fn App() -> impl IntoView {
             if !apply_metrics_every() {
                 return;
             }
+            probabilistic.set(c.loss.is_probabilistic());
             command(Command::Update(LiveSettings {
                 lr_g: c.lr_g,
                 lr_d: c.lr_d,
@@ -456,8 +459,8 @@ pub fn App() -> impl IntoView {
                     <div title="Time spent training in this run."><b>{move || fmt_duration(elapsed.get())}</b><span>"elapsed"</span></div>
                 </div>
                 <div class="charts" id="loss-charts">
-                    <LineChart title="Losses" help="D loss = −log D(x) − log(1 − D(G(z))); G loss per the chosen objective. Healthy: both bounded and wobbling, D loss near 2·ln 2 ≈ 1.39 is a balanced game; D loss → 0 means D has won and G stops learning." range=None series=losses />
-                    <LineChart title="Discriminator outputs" help="Mean D(x) on real digits and D(G(z)) on fakes. Healthy: they approach each other (around 0.3–0.7). D(x) ≈ 1 and D(G(z)) ≈ 0 for long means D overpowers G." range=Some((0.0, 1.0)) series=outputs />
+                    <LineChart title="Losses" help="D and G losses of the chosen objective (its description is under the Loss list); D's includes any penalty and the ACGAN class loss. Healthy: both bounded and wobbling. For BCE, D loss near 2·ln 2 ≈ 1.39 is a balanced game and D loss → 0 means D has won and G stops learning; for WGAN, −D loss estimates the Wasserstein distance and should shrink." range=Signal::stored(None) series=losses />
+                    <LineChart title="Discriminator outputs" help="Mean D output on real digits and on fakes: the probability σ(D) for the BCE losses (healthy: they approach each other, around 0.3–0.7; D(x) ≈ 1 and D(G(z)) ≈ 0 for long means D overpowers G), the raw critic score for WGAN, LSGAN and hinge (for WGAN their gap estimates the Wasserstein distance)." range=Signal::derive(move || probabilistic.get().then_some((0.0, 1.0))) series=outputs />
                 </div>
                 <div class="visuals">
                     <div>
@@ -475,7 +478,7 @@ pub fn App() -> impl IntoView {
                     <ClassHistogram stats=stats.into() />
                 </div>
                 <div class="charts">
-                    <LineChart title="FID (MNIST-classifier features)" help="Fréchet distance between 1,000 generated and 2,000 held-out real digits in the feature space of the playground's own MNIST classifier (not the Inception network, so not comparable with published FIDs). Lower is better; one point per evaluation." range=None series=fid />
+                    <LineChart title="FID (MNIST-classifier features)" help="Fréchet distance between 1,000 generated and 2,000 held-out real digits in the feature space of the playground's own MNIST classifier (not the Inception network, so not comparable with published FIDs). Lower is better; one point per evaluation." range=Signal::stored(None) unit="evaluations" series=fid />
                     <QualityPanel latest=latest_metrics />
                 </div>
             </section>
