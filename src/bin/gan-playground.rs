@@ -22,10 +22,10 @@ use gan_playground::core::models::{
 };
 use gan_playground::core::presets::Preset;
 use gan_playground::core::train::{
-    ClassifierTrainer, FieldError, GanTrainer, OptimizerKind, TrainConfig, latent_noise,
+    ClassifierTrainer, FieldError, GanTrainer, OptimizerKind, TrainConfig,
 };
 use gan_playground::engine::Engine;
-use gan_playground::engine::evaluate::{evaluate_images, label_tensor, real_feature_stats};
+use gan_playground::engine::evaluate::{evaluate_images, generate_samples, real_feature_stats};
 
 #[derive(Parser)]
 #[command(
@@ -441,29 +441,22 @@ fn read_back<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
         .map_err(|e| anyhow::anyhow!("reading results back: {e:?}"))
 }
 
-/// `n` samples of the trainer's sampling generator, in chunks; conditional models are asked
-/// for digits 0, 1, …, 9, 0, … in turn.
+/// `n` samples of the trainer's sampling generator (see [`generate_samples`]).
 fn generate(
     trainer: &GanTrainer,
     n: usize,
     seed: u64,
     device: &Device,
 ) -> (Vec<Tensor<4>>, Option<Vec<u8>>) {
-    let config = trainer.config();
-    let conditional = config.architecture.conditioning.is_conditional();
-    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(seed.wrapping_add(77));
-    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
-    let generator = trainer.sampling_generator();
-    let chunks = (0..n)
-        .step_by(250)
-        .map(|start| {
-            let size = (n - start).min(250);
-            let z = latent_noise(&mut rng, size, config.architecture.latent_dim, device);
-            let y = conditional.then(|| label_tensor(&labels[start..start + size], device));
-            generator.forward(z, y)
-        })
-        .collect();
-    (chunks, conditional.then_some(labels))
+    let architecture = &trainer.config().architecture;
+    generate_samples(
+        &trainer.sampling_generator(),
+        architecture.latent_dim,
+        architecture.conditioning.is_conditional(),
+        n,
+        seed.wrapping_add(77),
+        device,
+    )
 }
 
 fn real_stats(classifier: &Classifier, data: &MnistSet, device: &Device) -> Result<FeatureStats> {

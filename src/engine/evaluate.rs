@@ -69,10 +69,33 @@ pub async fn evaluate_images(
     ))
 }
 
-/// Metrics of `n` fresh samples of `generator` (inference mode) from a fixed seed.
+/// `n` samples of `generator` (inference mode) from latents seeded by `seed`, in chunks.
 ///
-/// Conditional generators are asked for each digit in turn (0, 1, …, 9, 0, …), so the label
-/// accuracy is measured on a balanced request.
+/// Conditional generators are asked for each digit in turn (0, 1, …, 9, 0, …) and the labels
+/// are returned, so label accuracy is measured on a balanced request.
+pub fn generate_samples(
+    generator: &Generator,
+    latent_dim: usize,
+    conditional: bool,
+    n: usize,
+    seed: u64,
+    device: &Device,
+) -> (Vec<Tensor<4>>, Option<Vec<u8>>) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let labels: Vec<u8> = (0..n).map(|i| (i % NUM_CLASSES) as u8).collect();
+    let images = (0..n)
+        .step_by(CHUNK)
+        .map(|start| {
+            let size = CHUNK.min(n - start);
+            let z = latent_noise(&mut rng, size, latent_dim, device);
+            let y = conditional.then(|| label_tensor(&labels[start..start + size], device));
+            generator.forward(z, y)
+        })
+        .collect();
+    (images, conditional.then_some(labels))
+}
+
+/// Metrics of `n` fresh samples of `generator` from a fixed seed (see [`generate_samples`]).
 pub async fn evaluate_generator(
     generator: &Generator,
     classifier: &Classifier,
@@ -82,22 +105,8 @@ pub async fn evaluate_generator(
     n: usize,
     device: &Device,
 ) -> Result<QualityMetrics, EngineError> {
-    let mut rng = StdRng::seed_from_u64(0x5eed);
-    let labels: Vec<u8> = (0..n).map(|i| (i % NUM_CLASSES) as u8).collect();
-    let mut images = Vec::new();
-    for start in (0..n).step_by(CHUNK) {
-        let size = CHUNK.min(n - start);
-        let z = latent_noise(&mut rng, size, latent_dim, device);
-        let y = conditional.then(|| label_tensor(&labels[start..start + size], device));
-        images.push(generator.forward(z, y));
-    }
-    evaluate_images(
-        classifier,
-        images,
-        conditional.then_some(labels.as_slice()),
-        real,
-    )
-    .await
+    let (images, labels) = generate_samples(generator, latent_dim, conditional, n, 0x5eed, device);
+    evaluate_images(classifier, images, labels.as_deref(), real).await
 }
 
 /// Labels `[n]` as an Int tensor.
