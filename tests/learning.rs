@@ -14,6 +14,7 @@ use gan_playground::core::loss::GanLoss;
 use gan_playground::core::metrics::{FeatureStats, QualityMetrics};
 use gan_playground::core::presets::Preset;
 use gan_playground::core::train::{GanTrainer, TrainConfig};
+use gan_playground::engine::REAL_REFERENCE;
 use gan_playground::engine::evaluate::{evaluate_generator, real_feature_stats};
 
 use burn::prelude::*;
@@ -27,8 +28,15 @@ fn setup() -> (MnistSet, Classifier, FeatureStats, Device) {
         MnistSet::decode(include_bytes!("../www/data/mnist.bin")).expect("shipped data decodes");
     let classifier = load_classifier(include_bytes!("../www/weights/classifier.bpk"), &device)
         .expect("shipped classifier loads");
-    let real = pollster::block_on(real_feature_stats(&classifier, &data, 8000, 2000, &device))
-        .expect("real feature statistics");
+    let (first, count) = REAL_REFERENCE;
+    let real = pollster::block_on(real_feature_stats(
+        &classifier,
+        &data,
+        first,
+        count,
+        &device,
+    ))
+    .expect("real feature statistics");
     (data, classifier, real, device)
 }
 

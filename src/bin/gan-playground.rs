@@ -24,8 +24,8 @@ use gan_playground::core::presets::Preset;
 use gan_playground::core::train::{
     ClassifierTrainer, FieldError, GanTrainer, OptimizerKind, TrainConfig,
 };
-use gan_playground::engine::Engine;
 use gan_playground::engine::evaluate::{evaluate_images, generate_samples, real_feature_stats};
+use gan_playground::engine::{Engine, REAL_REFERENCE};
 
 #[derive(Parser)]
 #[command(
@@ -460,8 +460,9 @@ fn generate(
 }
 
 fn real_stats(classifier: &Classifier, data: &MnistSet, device: &Device) -> Result<FeatureStats> {
+    let (first, count) = REAL_REFERENCE;
     Ok(pollster::block_on(real_feature_stats(
-        classifier, data, 8000, 2000, device,
+        classifier, data, first, count, device,
     ))?)
 }
 

@@ -12,4 +12,4 @@ pub mod worker;
 pub use protocol::{
     BackendChoice, BackendInfo, Command, Event, LiveSettings, StepRecord, ToWorker,
 };
-pub use session::{Engine, EngineError, SAMPLE_GRID};
+pub use session::{Engine, EngineError, REAL_REFERENCE, SAMPLE_GRID};

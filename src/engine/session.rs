@@ -19,8 +19,9 @@ pub const SAMPLE_GRID: usize = 64;
 pub const GRID_COLUMNS: usize = 8;
 /// Generated samples per metrics evaluation.
 pub const METRICS_SAMPLES: usize = 1000;
-/// Real digits of the FID reference: the 2,000 the classifier was not trained on.
-const REAL_REFERENCE: (usize, usize) = (8000, 2000);
+/// Real digits of the FID reference, `(first, count)`: the 2,000 the classifier was not
+/// trained on.
+pub const REAL_REFERENCE: (usize, usize) = (8000, 2000);
 /// Time budget of one [`Engine::tick`] before it reports, in milliseconds.
 const TICK_BUDGET_MS: f64 = 200.0;
 
@@ -482,5 +483,38 @@ mod tests {
         let events = pollster::block_on(b.handle(Command::LoadCheckpoint(b"junk".to_vec())));
         assert!(matches!(&events[0], Event::Error(m) if m.contains("checkpoint")));
         assert_eq!(b.trainer().steps(), 2);
+    }
+
+    #[test]
+    fn conditional_grids_follow_the_chosen_digits_and_metrics_report_label_accuracy() {
+        let config = small().with_architecture(
+            ArchitectureConfig::new()
+                .with_kind(ModelKind::Mlp)
+                .with_latent_dim(8)
+                .with_conditioning(crate::core::models::Conditioning::Cgan),
+        );
+        let mut e = engine(config);
+        let events = pollster::block_on(e.handle(Command::Digits(vec![7, 3, 3, 12])));
+        let Some(Event::Samples {
+            pixels,
+            columns,
+            row_labels,
+            ..
+        }) = events.first()
+        else {
+            panic!("expected a sample grid, got {events:?}");
+        };
+        assert_eq!(
+            row_labels.as_deref(),
+            Some(&[3u8, 7][..]),
+            "sorted, deduplicated, digits only"
+        );
+        assert_eq!(pixels.len(), 2 * columns * 784);
+        let events = pollster::block_on(e.handle(Command::Evaluate));
+        let Some(Event::Metrics { step: 0, metrics }) = events.first() else {
+            panic!("expected metrics, got {events:?}");
+        };
+        assert_eq!(metrics.samples, METRICS_SAMPLES);
+        assert!(metrics.fid.is_finite() && metrics.label_accuracy.is_some());
     }
 }
