@@ -24,8 +24,11 @@ use gan_playground::core::presets::Preset;
 use gan_playground::core::train::{
     ClassifierTrainer, FieldError, GanTrainer, OptimizerKind, TrainConfig,
 };
-use gan_playground::engine::evaluate::{evaluate_images, generate_samples, real_feature_stats};
-use gan_playground::engine::{Engine, REAL_REFERENCE};
+use gan_playground::engine::evaluate::{
+    METRICS_SEED, evaluate_checkpoint, evaluate_generator, evaluate_images, generate_samples,
+    real_feature_stats,
+};
+use gan_playground::engine::{Engine, METRICS_SAMPLES, REAL_REFERENCE};
 
 #[derive(Parser)]
 #[command(
@@ -294,8 +297,8 @@ enum Cmd {
         /// With --samples: labels.npy (N u8) of the digits the samples were asked to show.
         #[arg(long, requires = "samples")]
         labels: Option<PathBuf>,
-        /// With --checkpoint: samples to generate.
-        #[arg(long, default_value_t = 1000)]
+        /// With --checkpoint: samples to generate (the page and `train` judge 1,000).
+        #[arg(long, default_value_t = METRICS_SAMPLES)]
         count: usize,
         #[arg(long, default_value = "www/data/mnist.bin")]
         data: PathBuf,
@@ -441,22 +444,38 @@ fn read_back<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
         .map_err(|e| anyhow::anyhow!("reading results back: {e:?}"))
 }
 
-/// `n` samples of the trainer's sampling generator (see [`generate_samples`]).
-fn generate(
-    trainer: &GanTrainer,
-    n: usize,
-    seed: u64,
-    device: &Device,
-) -> (Vec<Tensor<4>>, Option<Vec<u8>>) {
+/// `n` samples of the trainer's sampling generator from the metrics seed: the first `n` of
+/// the samples every metrics evaluation judges (see [`generate_samples`]).
+fn generate(trainer: &GanTrainer, n: usize, device: &Device) -> (Vec<Tensor<4>>, Option<Vec<u8>>) {
     let architecture = &trainer.config().architecture;
     generate_samples(
         &trainer.sampling_generator(),
         architecture.latent_dim,
         architecture.conditioning.is_conditional(),
         n,
-        seed.wrapping_add(77),
+        METRICS_SEED,
         device,
     )
+}
+
+/// The metrics of the trainer's sampling generator, exactly as the page's Evaluate computes
+/// them.
+fn judge(
+    trainer: &GanTrainer,
+    classifier: &Classifier,
+    real: &FeatureStats,
+    device: &Device,
+) -> Result<QualityMetrics> {
+    let architecture = &trainer.config().architecture;
+    Ok(pollster::block_on(evaluate_generator(
+        &trainer.sampling_generator(),
+        classifier,
+        real,
+        architecture.latent_dim,
+        architecture.conditioning.is_conditional(),
+        METRICS_SAMPLES,
+        device,
+    ))?)
 }
 
 fn real_stats(classifier: &Classifier, data: &MnistSet, device: &Device) -> Result<FeatureStats> {
@@ -478,7 +497,6 @@ fn train(
     let data = Rc::new(load_data(data)?);
     let classifier = load_classifier(classifier, device)?;
     let real = real_stats(&classifier, &data, device)?;
-    let seed = config.seed;
     let mut engine =
         Engine::new(device, data, classifier.clone(), config, now_ms).map_err(field_errors)?;
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
@@ -501,17 +519,12 @@ fn train(
     fs::write(out.join("losses.csv"), csv)?;
     fs::write(out.join("checkpoint.bpk"), engine.checkpoint()?)?;
 
-    let (chunks, labels) = generate(engine.trainer(), samples, seed, device);
+    let (chunks, labels) = generate(engine.trainer(), samples, device);
     let mut pixels = Vec::with_capacity(samples * IMAGE_PIXELS);
-    for images in &chunks {
-        pixels.extend(read_back(images.clone())?);
+    for images in chunks {
+        pixels.extend(read_back(images)?);
     }
-    let metrics = pollster::block_on(evaluate_images(
-        &classifier,
-        chunks,
-        labels.as_deref(),
-        &real,
-    ))?;
+    let metrics = judge(engine.trainer(), &classifier, &real, device)?;
     let unit: Vec<f32> = pixels.iter().map(|v| (v + 1.0) / 2.0).collect();
     write_npy(&out.join("samples.npy"), &unit, samples)?;
     if let Some(labels) = &labels {
@@ -567,22 +580,14 @@ fn eval(
     let metrics = match (checkpoint_path, samples) {
         (Some(path), _) => {
             let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            let loaded = checkpoint::load_gan(&bytes, &device)
-                .with_context(|| format!("loading {}", path.display()))?;
-            let trainer = GanTrainer::new(loaded.config, data.len(), &device)
-                .map_err(field_errors)?
-                .with_networks(
-                    loaded.networks.generator,
-                    loaded.networks.discriminator,
-                    loaded.steps,
-                );
-            let (chunks, labels) = generate(&trainer, count, 1, &device);
-            pollster::block_on(evaluate_images(
+            pollster::block_on(evaluate_checkpoint(
+                &bytes,
                 &classifier,
-                chunks,
-                labels.as_deref(),
                 &real,
-            ))?
+                count,
+                &device,
+            ))
+            .with_context(|| format!("evaluating {}", path.display()))?
         }
         (None, Some(path)) => {
             let images = read_samples(&path)?;
@@ -734,13 +739,7 @@ fn zoo(
                 bar.inc(1);
             }
             train_secs += start.elapsed().as_secs_f64();
-            let (chunks, labels) = generate(&trainer, 1000, seed, device);
-            let m = pollster::block_on(evaluate_images(
-                &classifier,
-                chunks,
-                labels.as_deref(),
-                &real,
-            ))?;
+            let m = judge(&trainer, &classifier, &real, device)?;
             let row = format!(
                 "| {} | {} | {:.2} | {:.2} | {}/10 | {:.3} | {:.3} | {} | {:.0} s |\n",
                 preset.label(),

@@ -1,7 +1,8 @@
 //! Checkpoints in Burn's burnpack format, as bytes (the caller does the I/O).
 //!
-//! A GAN checkpoint is one burnpack holding `generator.*` and `discriminator.*` tensors, with the
-//! run's [`TrainConfig`] (JSON) and step count in the burnpack metadata.
+//! A GAN checkpoint is one burnpack holding `generator.*` and `discriminator.*` tensors (and
+//! `ema_generator.*` when the run keeps a moving average of G), with the run's [`TrainConfig`]
+//! (JSON), step count and EMA update count in the burnpack metadata.
 
 use burn::prelude::*;
 use burn::store::{BurnpackStore, ModuleSnapshot};
@@ -14,6 +15,7 @@ use crate::core::train::TrainConfig;
 const CONFIG_KEY: &str = "gan_playground.train_config";
 const STEPS_KEY: &str = "gan_playground.steps";
 const KIND_KEY: &str = "gan_playground.kind";
+const EMA_KEY: &str = "gan_playground.ema_updates";
 
 /// Why a checkpoint could not be written or read.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +41,8 @@ pub struct GanPair {
     pub generator: Generator,
     /// The discriminator.
     pub discriminator: Discriminator,
+    /// The moving average of the generator's weights, when the run keeps one.
+    pub ema_generator: Option<Generator>,
 }
 
 /// A decoded GAN checkpoint.
@@ -48,6 +52,8 @@ pub struct GanCheckpoint {
     pub config: TrainConfig,
     /// Generator steps taken.
     pub steps: u64,
+    /// Updates averaged into `networks.ema_generator` (0 without one).
+    pub ema_updates: u64,
     /// The networks, on the device they were loaded to.
     pub networks: GanPair,
 }
@@ -102,22 +108,28 @@ fn check_kind(
     }
 }
 
-/// Saves a GAN with its settings and step count.
+/// Saves a GAN with its settings and step count, and its moving-average generator with the
+/// number of updates it averaged, if any.
 pub fn save_gan(
     generator: &Generator,
     discriminator: &Discriminator,
+    ema: Option<(Generator, u64)>,
     config: &TrainConfig,
     steps: u64,
 ) -> Result<Vec<u8>, CheckpointError> {
     let json = serde_json::to_string(config).map_err(|e| CheckpointError::Config(e.to_string()))?;
-    let pair = GanPair {
-        generator: generator.clone(),
-        discriminator: discriminator.clone(),
-    };
-    let store = BurnpackStore::from_bytes(None)
+    let mut store = BurnpackStore::from_bytes(None)
         .metadata(KIND_KEY, "gan")
         .metadata(CONFIG_KEY, json)
         .metadata(STEPS_KEY, steps.to_string());
+    if let Some((_, updates)) = &ema {
+        store = store.metadata(EMA_KEY, updates.to_string());
+    }
+    let pair = GanPair {
+        generator: generator.clone(),
+        discriminator: discriminator.clone(),
+        ema_generator: ema.map(|(g, _)| g),
+    };
     save(&pair, store)
 }
 
@@ -143,14 +155,25 @@ pub fn load_gan(bytes: &[u8], device: &Device) -> Result<GanCheckpoint, Checkpoi
         .get(STEPS_KEY)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
+    // Checkpoints from before the EMA was saved have no key and no `ema_generator.*` tensors.
+    let ema_updates = match meta.get(EMA_KEY) {
+        Some(s) => s
+            .parse()
+            .map_err(|_| CheckpointError::Config(format!("EMA update count '{s}'")))?,
+        None => 0,
+    };
     let mut networks = GanPair {
         generator: config.architecture.init_generator(device),
         discriminator: config.architecture.init_discriminator(device),
+        ema_generator: meta
+            .contains_key(EMA_KEY)
+            .then(|| config.architecture.init_generator(device)),
     };
     load(&mut networks, bytes)?;
     Ok(GanCheckpoint {
         config,
         steps,
+        ema_updates,
         networks,
     })
 }
@@ -186,9 +209,11 @@ mod tests {
         );
         let g = config.architecture.init_generator(&device);
         let d = config.architecture.init_discriminator(&device);
-        let bytes = save_gan(&g, &d, &config, 42).unwrap();
+        let bytes = save_gan(&g, &d, None, &config, 42).unwrap();
         let loaded = load_gan(&bytes, &device).unwrap();
         assert_eq!(loaded.steps, 42);
+        assert!(loaded.networks.ema_generator.is_none());
+        assert_eq!(loaded.ema_updates, 0);
         assert_eq!(loaded.config.seed, 7);
         assert_eq!(loaded.config.architecture.kind, ModelKind::Dcgan);
         let z = Tensor::<2>::ones([2, 12], &device);
@@ -207,6 +232,31 @@ mod tests {
             .try_to_vec::<f32>()
             .unwrap();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn the_moving_average_generator_is_saved_beside_g() {
+        let device = Device::flex();
+        let config = TrainConfig::new()
+            .with_ema_decay(0.99)
+            .with_architecture(ArchitectureConfig::new().with_latent_dim(8));
+        let g = config.architecture.init_generator(&device);
+        let d = config.architecture.init_discriminator(&device);
+        let average = config.architecture.init_generator(&device);
+        let bytes = save_gan(&g, &d, Some((average.clone(), 17)), &config, 20).unwrap();
+        let loaded = load_gan(&bytes, &device).unwrap();
+        assert_eq!(loaded.ema_updates, 17);
+        let z = Tensor::<2>::ones([2, 8], &device);
+        let outputs = |g: &Generator| {
+            g.valid()
+                .forward(z.clone(), None)
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap()
+        };
+        let restored = loaded.networks.ema_generator.expect("saved EMA generator");
+        assert_eq!(outputs(&restored), outputs(&average));
+        assert_ne!(outputs(&restored), outputs(&loaded.networks.generator));
     }
 
     #[test]

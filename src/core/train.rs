@@ -395,6 +395,26 @@ impl ModuleMapper for EmaApply<'_> {
     }
 }
 
+/// Collects a module's float parameters, flattened, in visiting order.
+struct CollectFloats(Vec<Tensor<1>>);
+
+impl ModuleVisitor for CollectFloats {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let value = param.val().inner();
+        let n = value.shape().num_elements();
+        self.0.push(value.reshape([n]));
+    }
+}
+
+/// Collects a module's float parameter ids in visiting order.
+struct CollectIds(Vec<ParamId>);
+
+impl ModuleVisitor for CollectIds {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        self.0.push(param.id);
+    }
+}
+
 impl Ema {
     fn update(&mut self, generator: &Generator) {
         // Early on, average over the steps so far rather than the initial weights.
@@ -486,20 +506,44 @@ impl GanTrainer {
     }
 
     /// Replaces the networks (e.g. from a checkpoint), keeping fresh optimiser state.
+    ///
+    /// `ema` is a saved moving-average generator of the same architecture and the number of
+    /// updates it has averaged; it is restored when this run keeps an EMA (else ignored), and
+    /// the average starts afresh from `generator` when it is `None`.
     pub fn with_networks(
         mut self,
         generator: Generator,
         discriminator: Discriminator,
+        ema: Option<(Generator, u64)>,
         steps: u64,
     ) -> Self {
         self.generator = generator.fork(&self.device);
         self.discriminator = discriminator.fork(&self.device);
         self.steps = steps;
-        if let Some(ema) = &mut self.ema {
-            ema.shadow.clear();
-            ema.updates = 0;
+        if let Some(state) = &mut self.ema {
+            state.shadow.clear();
+            state.updates = 0;
+            if let Some((average, updates)) = ema {
+                let mut ids = CollectIds(Vec::new());
+                self.generator.visit(&mut ids);
+                let mut values = CollectFloats(Vec::new());
+                average.fork(&self.device).visit(&mut values);
+                if ids.0.len() == values.0.len() {
+                    state.shadow = ids.0.into_iter().zip(values.0).collect();
+                    state.updates = updates;
+                }
+            }
         }
         self
+    }
+
+    /// The moving-average generator and its number of updates, when the run keeps one and it
+    /// has been updated (what [`GanTrainer::sampling_generator`] draws with).
+    pub fn ema_generator(&self) -> Option<(Generator, u64)> {
+        self.ema
+            .as_ref()
+            .filter(|ema| ema.updates > 0)
+            .map(|ema| (ema.apply(&self.generator), ema.updates))
     }
 
     /// Multiplies the generator's loss by `sign`: −1 makes G help D instead of fooling it.

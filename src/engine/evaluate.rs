@@ -1,22 +1,32 @@
 //! Sample-quality evaluation with the playground's classifier, shared by the worker and the CLI.
 //!
-//! Reads results back asynchronously, so it runs on browser WebGPU as well as natively (where
-//! callers block on it).
+//! One sampling path and one seed rule ([`METRICS_SEED`], [`METRICS_SAMPLES`]), so the page's
+//! Evaluate, the CLI's `metrics.json` and `eval --checkpoint` give the same numbers for the same
+//! generator. Reads results back asynchronously, so it runs on browser WebGPU as well as
+//! natively (where callers block on it).
 
 use burn::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::core::checkpoint;
 use crate::core::classifier::Classifier;
 use crate::core::data::{MnistSet, NUM_CLASSES};
 use crate::core::metrics::{FeatureStats, QualityMetrics};
 use crate::core::models::Generator;
 use crate::core::train::latent_noise;
 
-use super::session::{EngineError, read_f32};
+use super::error::{EngineError, read_f32};
 
 /// Images per chunk fed to the generator and the classifier.
 const CHUNK: usize = 250;
+/// Generated samples per metrics evaluation.
+pub const METRICS_SAMPLES: usize = 1000;
+/// Seed of the latents (and so the samples) every metrics evaluation uses.
+pub const METRICS_SEED: u64 = 0x5eed;
+/// Real digits of the FID reference, `(first, count)`: the 2,000 the classifier was not
+/// trained on.
+pub const REAL_REFERENCE: (usize, usize) = (8000, 2000);
 
 /// The classifier's features `[n, dim]` and class probabilities `[n, 10]` of images, in chunks.
 async fn judge(
@@ -95,7 +105,8 @@ pub fn generate_samples(
     (images, conditional.then_some(labels))
 }
 
-/// Metrics of `n` fresh samples of `generator` from a fixed seed (see [`generate_samples`]).
+/// Metrics of `n` samples of `generator` from the fixed [`METRICS_SEED`] (see
+/// [`generate_samples`]).
 pub async fn evaluate_generator(
     generator: &Generator,
     classifier: &Classifier,
@@ -105,8 +116,34 @@ pub async fn evaluate_generator(
     n: usize,
     device: &Device,
 ) -> Result<QualityMetrics, EngineError> {
-    let (images, labels) = generate_samples(generator, latent_dim, conditional, n, 0x5eed, device);
+    let (images, labels) =
+        generate_samples(generator, latent_dim, conditional, n, METRICS_SEED, device);
     evaluate_images(classifier, images, labels.as_deref(), real).await
+}
+
+/// Metrics of a saved GAN, judged exactly as the run that saved it was: `n` samples of its
+/// sampling generator (the EMA one where the run kept one) from [`METRICS_SEED`].
+pub async fn evaluate_checkpoint(
+    bytes: &[u8],
+    classifier: &Classifier,
+    real: &FeatureStats,
+    n: usize,
+    device: &Device,
+) -> Result<QualityMetrics, EngineError> {
+    let loaded = checkpoint::load_gan(bytes, device)?;
+    let architecture = &loaded.config.architecture;
+    let networks = loaded.networks;
+    let generator = networks.ema_generator.unwrap_or(networks.generator);
+    evaluate_generator(
+        &generator.valid(),
+        classifier,
+        real,
+        architecture.latent_dim,
+        architecture.conditioning.is_conditional(),
+        n,
+        device,
+    )
+    .await
 }
 
 /// Labels `[n]` as an Int tensor.

@@ -3,13 +3,16 @@
 //! The same code runs in the page's Web Worker and in the command line; only the device,
 //! the clock and the transport differ.
 
+mod error;
 pub mod evaluate;
 pub mod protocol;
 mod session;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod worker;
 
+pub use error::EngineError;
+pub use evaluate::{METRICS_SAMPLES, REAL_REFERENCE};
 pub use protocol::{
     BackendChoice, BackendInfo, Command, Event, LiveSettings, StepRecord, ToWorker,
 };
-pub use session::{Engine, EngineError, REAL_REFERENCE, SAMPLE_GRID};
+pub use session::{Engine, SAMPLE_GRID};

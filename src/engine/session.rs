@@ -10,43 +10,18 @@ use crate::core::data::{MnistSet, to_bytes};
 use crate::core::metrics::{ClassStats, FeatureStats};
 use crate::core::train::{GanTrainer, StepStats, TrainConfig, latent_noise};
 
-use super::evaluate::{evaluate_generator, label_tensor, real_feature_stats};
+use super::error::{EngineError, read_f32};
+use super::evaluate::{
+    METRICS_SAMPLES, REAL_REFERENCE, evaluate_generator, label_tensor, real_feature_stats,
+};
 use super::protocol::{Command, Event, StepRecord};
 
 /// Samples in the live grid (8×8), drawn from one fixed latent batch.
 pub const SAMPLE_GRID: usize = 64;
 /// Images per grid row.
 pub const GRID_COLUMNS: usize = 8;
-/// Generated samples per metrics evaluation.
-pub const METRICS_SAMPLES: usize = 1000;
-/// Real digits of the FID reference, `(first, count)`: the 2,000 the classifier was not
-/// trained on.
-pub const REAL_REFERENCE: (usize, usize) = (8000, 2000);
 /// Time budget of one [`Engine::tick`] before it reports, in milliseconds.
 const TICK_BUDGET_MS: f64 = 200.0;
-
-/// Why the engine could not do what was asked.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    /// Reading a tensor back from the device failed.
-    #[error("reading results from the device failed: {0}")]
-    Readback(String),
-    /// A checkpoint could not be used.
-    #[error(transparent)]
-    Checkpoint(#[from] CheckpointError),
-    /// The device returned something of the wrong size.
-    #[error("unexpected result from the device: {0}")]
-    Shape(String),
-}
-
-pub(crate) async fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, EngineError> {
-    let data = t
-        .into_data_async()
-        .await
-        .map_err(|e| EngineError::Readback(format!("{e:?}")))?;
-    data.try_into_vec_as::<f32>()
-        .map_err(|e| EngineError::Readback(format!("{e:?}")))
-}
 
 struct Run {
     trainer: GanTrainer,
@@ -221,9 +196,11 @@ impl Engine {
                     .join("; "),
             )
         })?;
+        let networks = loaded.networks;
         let trainer = run.trainer.with_networks(
-            loaded.networks.generator,
-            loaded.networks.discriminator,
+            networks.generator,
+            networks.discriminator,
+            networks.ema_generator.map(|g| (g, loaded.ema_updates)),
             loaded.steps,
         );
         self.run = Run { trainer, ..run };
@@ -238,6 +215,7 @@ impl Engine {
         Ok(checkpoint::save_gan(
             t.generator(),
             t.discriminator(),
+            t.ema_generator(),
             t.config(),
             t.steps(),
         )?)
@@ -516,5 +494,58 @@ mod tests {
         };
         assert_eq!(metrics.samples, METRICS_SAMPLES);
         assert!(metrics.fid.is_finite() && metrics.label_accuracy.is_some());
+    }
+
+    #[test]
+    fn a_checkpoint_is_judged_as_its_run_was_and_resumes_with_its_moving_average() {
+        let device = Device::flex();
+        let data = Rc::new(MnistSet::from_parts(vec![1; 16], vec![128; 16 * 784]).unwrap());
+        let classifier = ClassifierConfig::new().init(&device);
+        let config = small()
+            .with_ema_decay(0.9)
+            .with_architecture(ArchitectureConfig::new().with_latent_dim(8));
+        let start =
+            |config| Engine::new(&device, data.clone(), classifier.clone(), config, clock).unwrap();
+        let metrics_of = |events: Vec<Event>| match events.into_iter().next() {
+            Some(Event::Metrics { metrics, .. }) => metrics,
+            other => panic!("expected metrics, got {other:?}"),
+        };
+        let mut a = start(config);
+        for _ in 0..3 {
+            pollster::block_on(a.step_once()).unwrap();
+        }
+        let engine_metrics = metrics_of(pollster::block_on(a.handle(Command::Evaluate)));
+        let bytes = a.checkpoint().unwrap();
+
+        // `eval --checkpoint` (the CLI) scores the same samples of the same (EMA) generator.
+        let real =
+            pollster::block_on(real_feature_stats(&classifier, &data, 0, 2000, &device)).unwrap();
+        let cli_metrics = pollster::block_on(crate::engine::evaluate::evaluate_checkpoint(
+            &bytes,
+            &classifier,
+            &real,
+            METRICS_SAMPLES,
+            &device,
+        ))
+        .unwrap();
+        assert_eq!(cli_metrics, engine_metrics);
+
+        // A run loaded from it samples from the restored average, not from the raw G.
+        let mut b = start(TrainConfig::new());
+        pollster::block_on(b.handle(Command::LoadCheckpoint(bytes)));
+        let resumed = metrics_of(pollster::block_on(b.handle(Command::Evaluate)));
+        assert_eq!(resumed, engine_metrics);
+        let raw = b.trainer().generator().valid();
+        let (g, _) = b.trainer().ema_generator().expect("restored EMA");
+        let z = Tensor::<2>::ones([2, 8], &device);
+        assert_ne!(
+            read(raw.forward(z.clone(), None)),
+            read(g.forward(z, None)),
+            "the EMA generator differs from G after 3 steps"
+        );
+    }
+
+    fn read(t: Tensor<4>) -> Vec<f32> {
+        t.into_data().try_to_vec::<f32>().unwrap()
     }
 }
