@@ -1,0 +1,73 @@
+//! `eval`: the metrics of a checkpoint or of a `.npy` of samples.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use burn::prelude::*;
+
+use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE};
+use crate::engine::evaluate::{evaluate_checkpoint, evaluate_images};
+
+use super::common::{load_classifier, load_data, print_metrics, real_stats};
+use super::files::{read_labels, read_samples};
+
+pub(crate) fn eval(
+    checkpoint_path: Option<PathBuf>,
+    samples: Option<PathBuf>,
+    labels: Option<PathBuf>,
+    count: usize,
+    data: &Path,
+    classifier: &Path,
+) -> Result<()> {
+    let device = Device::flex();
+    let data = load_data(data)?;
+    let classifier = load_classifier(classifier, &device)?;
+    let real = real_stats(&classifier, &data, &device)?;
+    let metrics = match (checkpoint_path, samples) {
+        (Some(path), _) => {
+            let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            pollster::block_on(evaluate_checkpoint(
+                &bytes,
+                &classifier,
+                &real,
+                count,
+                &device,
+            ))
+            .with_context(|| format!("evaluating {}", path.display()))?
+        }
+        (None, Some(path)) => {
+            let images = read_samples(&path)?;
+            let labels = labels.as_deref().map(read_labels).transpose()?;
+            if let Some(l) = labels
+                .as_ref()
+                .filter(|l| l.len() != images.len() / IMAGE_PIXELS)
+            {
+                bail!(
+                    "{} labels for {} samples",
+                    l.len(),
+                    images.len() / IMAGE_PIXELS
+                );
+            }
+            let chunks = images
+                .chunks(250 * IMAGE_PIXELS)
+                .map(|c| {
+                    let n = c.len() / IMAGE_PIXELS;
+                    let scaled: Vec<f32> = c.iter().map(|v| v * 2.0 - 1.0).collect();
+                    Tensor::<1>::from_data(TensorData::new(scaled, [c.len()]), &device)
+                        .reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE])
+                })
+                .collect();
+            pollster::block_on(evaluate_images(
+                &classifier,
+                chunks,
+                labels.as_deref(),
+                &real,
+            ))?
+        }
+        (None, None) => bail!("give --checkpoint FILE or --samples FILE"),
+    };
+    print_metrics(&metrics);
+    println!("{}", serde_json::to_string_pretty(&metrics)?);
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! The command line (`cli` feature): argument parsing and the subcommands, as library code so
+//! that the binary only calls [`main`].
+
+mod args;
+mod bench;
+mod classifier;
+mod common;
+mod eval;
+mod files;
+mod train;
+mod zoo;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::METRICS_SAMPLES;
+
+use args::RunArgs;
+use bench::bench;
+use classifier::train_classifier;
+use common::device;
+use eval::eval;
+use train::train;
+use zoo::zoo;
+
+#[derive(Parser)]
+#[command(
+    name = "gan-playground",
+    version,
+    about = "Train MNIST GANs natively with the playground's own model code"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Backend {
+    /// Burn's pure-Rust CPU backend (always available).
+    Flex,
+    /// wgpu on any graphics API (build with `--features native-gpu`).
+    Wgpu,
+    /// wgpu pinned to Vulkan (build with `--features native-gpu`).
+    Vulkan,
+}
+
+#[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once
+enum Cmd {
+    /// Train a GAN and write samples, losses, metrics and a checkpoint the page can load.
+    Train {
+        #[command(flatten)]
+        run: RunArgs,
+        #[arg(long, default_value_t = 2000)]
+        steps: u64,
+        /// Generated samples written to samples.npy and judged by the classifier.
+        #[arg(long, default_value_t = 1000)]
+        samples: usize,
+        #[arg(long, default_value = "runs/gan")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "flex")]
+        backend: Backend,
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+        #[arg(long, default_value = "www/weights/classifier.bpk")]
+        classifier: PathBuf,
+    },
+    /// Quality metrics (FID and IS analogues with our classifier, classes, label accuracy) of a
+    /// checkpoint's generator or of a .npy of samples (N×28×28 in [0, 1]).
+    Eval {
+        /// A checkpoint.bpk written by `train` or the page.
+        #[arg(long, conflicts_with = "samples")]
+        checkpoint: Option<PathBuf>,
+        /// A samples.npy (N×28×28, values in [0, 1]).
+        #[arg(long)]
+        samples: Option<PathBuf>,
+        /// With --samples: labels.npy (N u8) of the digits the samples were asked to show.
+        #[arg(long, requires = "samples")]
+        labels: Option<PathBuf>,
+        /// With --checkpoint: samples to generate (the page and `train` judge 1,000).
+        #[arg(long, default_value_t = METRICS_SAMPLES)]
+        count: usize,
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+        #[arg(long, default_value = "www/weights/classifier.bpk")]
+        classifier: PathBuf,
+    },
+    /// Train every preset with fixed seeds and tabulate the metrics at several step counts.
+    Zoo {
+        /// Step counts at which to evaluate, ascending.
+        #[arg(long, value_delimiter = ',', default_value = "500,1000,2000")]
+        steps: Vec<u64>,
+        /// Presets to train (default: all).
+        #[arg(long, value_delimiter = ',')]
+        presets: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replace the table between the zoo markers of this Markdown file.
+        #[arg(long)]
+        write: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "flex")]
+        backend: Backend,
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+        #[arg(long, default_value = "www/weights/classifier.bpk")]
+        classifier: PathBuf,
+    },
+    /// Train the MNIST classifier on the first 8,000 digits and test it on the other 2,000.
+    TrainClassifier {
+        #[arg(long, default_value_t = 1500)]
+        steps: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "www/weights/classifier.bpk")]
+        out: PathBuf,
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+    },
+    /// Milliseconds per training step (one D step + one G step, batch 64) per model and backend.
+    Bench {
+        #[arg(long, default_value_t = 10)]
+        steps: usize,
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+    },
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn main() -> Result<()> {
+    match Cli::parse().command {
+        Cmd::Train {
+            run,
+            steps,
+            samples,
+            out,
+            backend,
+            data,
+            classifier,
+        } => train(
+            run.config()?,
+            steps,
+            samples,
+            &out,
+            &device(backend)?,
+            &data,
+            &classifier,
+        ),
+        Cmd::Eval {
+            checkpoint,
+            samples,
+            labels,
+            count,
+            data,
+            classifier,
+        } => eval(checkpoint, samples, labels, count, &data, &classifier),
+        Cmd::Zoo {
+            steps,
+            presets,
+            seed,
+            write,
+            backend,
+            data,
+            classifier,
+        } => zoo(
+            &steps,
+            &presets,
+            seed,
+            write.as_deref(),
+            &device(backend)?,
+            &data,
+            &classifier,
+        ),
+        Cmd::TrainClassifier {
+            steps,
+            seed,
+            out,
+            data,
+        } => train_classifier(steps, seed, &out, &data),
+        Cmd::Bench { steps, data } => bench(steps, &data),
+    }
+}

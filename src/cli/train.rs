@@ -1,0 +1,82 @@
+//! `train`: a run from a preset and overrides, with samples, losses, metrics and a checkpoint.
+
+use std::fs;
+use std::path::Path;
+use std::rc::Rc;
+
+use anyhow::{Context, Result};
+use burn::prelude::*;
+
+use crate::core::data::IMAGE_PIXELS;
+use crate::core::train::TrainConfig;
+use crate::engine::Engine;
+
+use super::args::field_errors;
+use super::common::{
+    generate, judge, load_classifier, load_data, now_ms, print_metrics, progress, read_back,
+    real_stats,
+};
+use super::files::{write_grid, write_labels, write_npy};
+
+pub(crate) fn train(
+    config: TrainConfig,
+    steps: u64,
+    samples: usize,
+    out: &Path,
+    device: &Device,
+    data: &Path,
+    classifier: &Path,
+) -> Result<()> {
+    let data = Rc::new(load_data(data)?);
+    let classifier = load_classifier(classifier, device)?;
+    let real = real_stats(&classifier, &data, device)?;
+    let mut engine =
+        Engine::new(device, data, classifier.clone(), config, now_ms).map_err(field_errors)?;
+    fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let mut csv = String::from("step,d_loss,g_loss,d_real,d_fake\n");
+    let bar = progress(steps);
+    for _ in 0..steps {
+        let r = pollster::block_on(engine.step_once())?;
+        let s = r.stats;
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            r.step, s.d_loss, s.g_loss, s.d_real, s.d_fake
+        ));
+        bar.set_message(format!(
+            "D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2}",
+            s.d_loss, s.g_loss, s.d_real, s.d_fake
+        ));
+        bar.inc(1);
+    }
+    bar.finish();
+    fs::write(out.join("losses.csv"), csv)?;
+    fs::write(out.join("checkpoint.bpk"), engine.checkpoint()?)?;
+
+    let (chunks, labels) = generate(engine.trainer(), samples, device);
+    let mut pixels = Vec::with_capacity(samples * IMAGE_PIXELS);
+    for images in chunks {
+        pixels.extend(read_back(images)?);
+    }
+    let metrics = judge(engine.trainer(), &classifier, &real, device)?;
+    let unit: Vec<f32> = pixels.iter().map(|v| (v + 1.0) / 2.0).collect();
+    write_npy(&out.join("samples.npy"), &unit, samples)?;
+    if let Some(labels) = &labels {
+        write_labels(&out.join("labels.npy"), labels)?;
+    }
+    write_grid(
+        &out.join("samples.png"),
+        &unit,
+        samples.min(80),
+        if labels.is_some() { 10 } else { 8 },
+    )?;
+    fs::write(
+        out.join("metrics.json"),
+        serde_json::to_string_pretty(&metrics)?,
+    )?;
+    print_metrics(&metrics);
+    println!(
+        "wrote {}/{{losses.csv,checkpoint.bpk,samples.npy,samples.png,metrics.json}}",
+        out.display()
+    );
+    Ok(())
+}
