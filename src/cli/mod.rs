@@ -46,6 +46,17 @@ pub(crate) enum Backend {
     Vulkan,
 }
 
+/// The shipped files every judging subcommand reads.
+#[derive(clap::Args)]
+struct Assets {
+    /// The digits (the page's `data/mnist.bin`).
+    #[arg(long, default_value = "www/data/mnist.bin")]
+    data: PathBuf,
+    /// The playground's MNIST classifier, which judges samples.
+    #[arg(long, default_value = "www/weights/classifier.bpk")]
+    classifier: PathBuf,
+}
+
 #[derive(Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once
 enum Cmd {
@@ -62,10 +73,8 @@ enum Cmd {
         out: PathBuf,
         #[arg(long, value_enum, default_value = "flex")]
         backend: Backend,
-        #[arg(long, default_value = "www/data/mnist.bin")]
-        data: PathBuf,
-        #[arg(long, default_value = "www/weights/classifier.bpk")]
-        classifier: PathBuf,
+        #[command(flatten)]
+        assets: Assets,
     },
     /// Quality metrics (FID and IS analogues with our classifier, classes, label accuracy) of a
     /// checkpoint's generator or of a .npy of samples (N×28×28 in [0, 1]).
@@ -82,10 +91,8 @@ enum Cmd {
         /// With --checkpoint: samples to generate (the page and `train` judge 1,000).
         #[arg(long, default_value_t = METRICS_SAMPLES)]
         count: usize,
-        #[arg(long, default_value = "www/data/mnist.bin")]
-        data: PathBuf,
-        #[arg(long, default_value = "www/weights/classifier.bpk")]
-        classifier: PathBuf,
+        #[command(flatten)]
+        assets: Assets,
     },
     /// Train every preset with fixed seeds and tabulate the metrics at several step counts.
     Zoo {
@@ -102,10 +109,8 @@ enum Cmd {
         write: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "flex")]
         backend: Backend,
-        #[arg(long, default_value = "www/data/mnist.bin")]
-        data: PathBuf,
-        #[arg(long, default_value = "www/weights/classifier.bpk")]
-        classifier: PathBuf,
+        #[command(flatten)]
+        assets: Assets,
     },
     /// Train the MNIST classifier on the first 8,000 digits and test it on the other 2,000.
     TrainClassifier {
@@ -136,41 +141,45 @@ pub fn main() -> Result<()> {
             samples,
             out,
             backend,
-            data,
-            classifier,
+            assets,
         } => train(
             run.config()?,
             steps,
             samples,
             &out,
             &device(backend)?,
-            &data,
-            &classifier,
+            &assets.data,
+            &assets.classifier,
         ),
         Cmd::Eval {
             checkpoint,
             samples,
             labels,
             count,
-            data,
-            classifier,
-        } => eval(checkpoint, samples, labels, count, &data, &classifier),
+            assets,
+        } => eval(
+            checkpoint,
+            samples,
+            labels,
+            count,
+            &assets.data,
+            &assets.classifier,
+        ),
         Cmd::Zoo {
             steps,
             presets,
             seed,
             write,
             backend,
-            data,
-            classifier,
+            assets,
         } => zoo(
             &steps,
             &presets,
             seed,
             write.as_deref(),
             &device(backend)?,
-            &data,
-            &classifier,
+            &assets.data,
+            &assets.classifier,
         ),
         Cmd::TrainClassifier {
             steps,
