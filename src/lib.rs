@@ -1,4 +1,17 @@
 //! GAN Playground: train GANs on MNIST in the browser tab or from the command line.
+//!
+//! Imports go one way, `bin → ui / cli → engine → core`:
+//!
+//! | module | what | built for |
+//! |---|---|---|
+//! | [`core`] | Burn only: data, models (one file each, `models/mod.rs` the registry), losses, the training step, presets, classifier, metrics, checkpoints. Takes a `&Device`, never creates one; no web or file I/O. | everywhere |
+//! | [`engine`] | The session the page's worker and the CLI drive: typed `Command`s in, `Event`s out (`protocol`, `session`), metrics with one sampling path and seed (`evaluate`), its error type (`error`), and the Web Worker host (`worker`, wasm only). | everywhere |
+//! | `ui` | Leptos components fed by engine events: charts, sample grid, settings form. | `web` feature |
+//! | `cli` | The command line: arguments and one module per subcommand, `.npy` and PNG files. | `cli` feature |
+//!
+//! The binaries in `src/bin` only wire these up: `page` mounts the UI's `App`, `worker`
+//! starts the engine's worker host, `gan-playground` calls `cli::main`.
+
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod core;
