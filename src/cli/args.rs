@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use crate::core::loss::GanLoss;
 use crate::core::models::{Conditioning, ModelKind};
 use crate::core::presets::Preset;
-use crate::core::train::{FieldError, OptimizerKind, TrainConfig};
+use crate::core::train::{FieldErrors, OptimizerKind, TrainConfig};
 
 /// Settings of a run: a preset, then any overrides.
 #[derive(clap::Args)]
@@ -209,13 +209,11 @@ impl RunArgs {
     }
 }
 
-pub(crate) fn field_errors(errors: Vec<FieldError>) -> anyhow::Error {
-    anyhow::anyhow!(
-        "invalid settings:\n{}",
-        errors
-            .iter()
-            .map(|e| format!("  --{}: {}", e.field.replace('_', "-"), e.message))
-            .collect::<Vec<_>>()
-            .join("\n")
-    )
+/// Invalid settings as the command line names them (`--lr-g: …`), one per line.
+pub(crate) fn field_errors(errors: FieldErrors) -> anyhow::Error {
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| format!("  --{}: {}", e.field.replace('_', "-"), e.message))
+        .collect();
+    anyhow::anyhow!("invalid settings:\n{}", lines.join("\n"))
 }

@@ -142,15 +142,9 @@ pub fn load_gan(bytes: &[u8], device: &Device) -> Result<GanCheckpoint, Checkpoi
         .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
     let config: TrainConfig =
         serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
-    config.validate().map_err(|errors| {
-        CheckpointError::Config(
-            errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    config
+        .validate()
+        .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
     let steps = meta
         .get(STEPS_KEY)
         .and_then(|s| s.parse().ok())

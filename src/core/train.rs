@@ -152,6 +152,40 @@ impl FieldError {
     }
 }
 
+/// Every setting that failed validation, one message per field, in the order they were checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(transparent)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for FieldErrors {
+    type Target = [FieldError];
+
+    fn deref(&self) -> &[FieldError] {
+        &self.0
+    }
+}
+
+impl IntoIterator for FieldErrors {
+    type Item = FieldError;
+    type IntoIter = std::vec::IntoIter<FieldError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 fn check_range(
     errors: &mut Vec<FieldError>,
     field: &str,
@@ -188,7 +222,7 @@ fn check_unit(errors: &mut Vec<FieldError>, field: &str, value: f64, what: &str)
 
 impl TrainConfig {
     /// Checks every setting, returning one message per bad field.
-    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = Vec::new();
         let arch = &self.architecture;
         check_open(&mut e, "lr_g", self.lr_g, 1.0, "Generator learning rate");
@@ -299,7 +333,11 @@ impl TrainConfig {
                 "WGAN-GP and R1 penalise each sample's input gradient ∇ₓD(x); BatchNorm and minibatch stddev in D mix the samples of a batch. Turn off D BatchNorm and minibatch stddev.",
             ));
         }
-        if e.is_empty() { Ok(()) } else { Err(e) }
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(FieldErrors(e))
+        }
     }
 
     /// The instance-noise standard deviation at generator step `step`.
@@ -476,11 +514,7 @@ fn add_instance_noise(images: Tensor<4>, sigma: f64) -> Tensor<4> {
 
 impl GanTrainer {
     /// A fresh GAN on `device` (autodiff is enabled on it) for a data set of `data_len` digits.
-    pub fn new(
-        config: TrainConfig,
-        data_len: usize,
-        device: &Device,
-    ) -> Result<Self, Vec<FieldError>> {
+    pub fn new(config: TrainConfig, data_len: usize, device: &Device) -> Result<Self, FieldErrors> {
         config.validate()?;
         let device = device.clone().autodiff();
         device.seed(config.seed);
@@ -577,7 +611,7 @@ impl GanTrainer {
         batch_size: usize,
         d_steps: usize,
         loss: GanLoss,
-    ) -> Result<(), Vec<FieldError>> {
+    ) -> Result<(), FieldErrors> {
         let mut next = self.config.clone();
         next.lr_g = lr_g;
         next.lr_d = lr_d;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::loss::GanLoss;
 use crate::core::metrics::{ClassStats, QualityMetrics};
-use crate::core::train::{FieldError, StepStats, TrainConfig};
+use crate::core::train::{FieldErrors, StepStats, TrainConfig};
 
 /// Which compute backend the user asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -144,7 +144,7 @@ pub enum Event {
     /// Whether training runs continuously.
     Running(bool),
     /// Settings were refused; the current run is untouched.
-    Rejected(Vec<FieldError>),
+    Rejected(FieldErrors),
     /// Something went wrong; the current run is untouched when possible.
     Error(String),
 }

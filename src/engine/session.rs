@@ -8,7 +8,7 @@ use crate::core::checkpoint::{self, CheckpointError};
 use crate::core::classifier::Classifier;
 use crate::core::data::{MnistSet, to_bytes};
 use crate::core::metrics::{ClassStats, FeatureStats};
-use crate::core::train::{GanTrainer, StepStats, TrainConfig, latent_noise};
+use crate::core::train::{FieldErrors, GanTrainer, StepStats, TrainConfig, latent_noise};
 
 use super::error::{EngineError, read_f32};
 use super::evaluate::{
@@ -56,7 +56,7 @@ impl Engine {
         classifier: Classifier,
         config: TrainConfig,
         clock: fn() -> f64,
-    ) -> Result<Self, Vec<crate::core::train::FieldError>> {
+    ) -> Result<Self, FieldErrors> {
         let run = Self::make_run(config, &data, device)?;
         Ok(Self {
             device: device.clone(),
@@ -73,11 +73,7 @@ impl Engine {
         })
     }
 
-    fn make_run(
-        config: TrainConfig,
-        data: &MnistSet,
-        device: &Device,
-    ) -> Result<Run, Vec<crate::core::train::FieldError>> {
+    fn make_run(config: TrainConfig, data: &MnistSet, device: &Device) -> Result<Run, FieldErrors> {
         let latent = config.architecture.latent_dim;
         let mut rng = StdRng::seed_from_u64(config.seed.wrapping_add(1000));
         let trainer = GanTrainer::new(config, data.len(), device)?;
@@ -188,14 +184,8 @@ impl Engine {
 
     fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
         let loaded = checkpoint::load_gan(bytes, &self.device)?;
-        let run = Self::make_run(loaded.config, &self.data, &self.device).map_err(|e| {
-            CheckpointError::Config(
-                e.iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+        let run = Self::make_run(loaded.config, &self.data, &self.device)
+            .map_err(|e| CheckpointError::Config(e.to_string()))?;
         let networks = loaded.networks;
         let trainer = run.trainer.with_networks(
             networks.generator,

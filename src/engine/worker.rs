@@ -181,13 +181,7 @@ async fn start(backend: BackendChoice, config: TrainConfig) -> Result<Engine, St
         config,
         js_sys::Date::now,
     )
-    .map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
+    .map_err(|errors| errors.to_string())
 }
 
 /// Lets the worker's event loop deliver messages between training chunks.

@@ -192,7 +192,7 @@ pub fn App() -> impl IntoView {
             metrics: m,
         } => metrics.update(|all| all.push((at, m))),
         Event::Running(r) => running.set(r),
-        Event::Rejected(errors) => form.errors.set(errors),
+        Event::Rejected(errors) => form.errors.set(errors.0),
         Event::Error(message) => error.set(Some(message)),
     };
     match WorkerBridge::spawn(on_event) {
