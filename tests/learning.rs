@@ -90,7 +90,7 @@ fn train_and_judge(config: TrainConfig, steps: u64, sign: f32) -> QualityMetrics
         .expect("valid config")
         .with_generator_sign(sign);
     for _ in 0..steps {
-        trainer.step(&data).into_data();
+        trainer.step(&data).expect("training step").into_data();
     }
     let metrics = pollster::block_on(evaluate_generator(
         &trainer.sampling_generator(),

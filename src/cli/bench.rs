@@ -46,11 +46,11 @@ pub(crate) fn bench(steps: usize, data: &Path) -> Result<()> {
             let mut trainer = GanTrainer::new(config, data.len(), device)
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             for _ in 0..2 {
-                trainer.step(&data).into_data();
+                trainer.step(&data)?.into_data();
             }
             let start = Instant::now();
             for _ in 0..steps {
-                trainer.step(&data).into_data();
+                trainer.step(&data)?.into_data();
             }
             let ms = start.elapsed().as_secs_f64() * 1000.0 / steps as f64;
             println!("| {name} | {backend} | {ms:.1} |");

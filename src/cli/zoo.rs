@@ -75,7 +75,7 @@ pub(crate) fn zoo(
         for &target in steps {
             let start = Instant::now();
             while trainer.steps() < target {
-                trainer.step(&data).into_data();
+                trainer.step(&data)?.into_data();
                 bar.inc(1);
             }
             train_secs += start.elapsed().as_secs_f64();

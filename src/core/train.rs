@@ -347,6 +347,17 @@ impl TrainConfig {
     }
 }
 
+/// Why a training step could not run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    /// A gradient penalty was asked of a critic whose score mixes the samples of a batch
+    /// ([`TrainConfig::validate`] refuses such settings, so only a bypassed check gets here).
+    #[error(
+        "WGAN-GP and R1 need a critic that judges each sample alone: turn off D BatchNorm and minibatch stddev"
+    )]
+    PenaltyNeedsPerSampleCritic,
+}
+
 /// Statistics of one training step, read back from the device.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct StepStats {
@@ -632,7 +643,7 @@ impl GanTrainer {
         }
     }
 
-    fn discriminator_step(&mut self, data: &MnistSet) -> [Tensor<1>; 3] {
+    fn discriminator_step(&mut self, data: &MnistSet) -> Result<[Tensor<1>; 3], StepError> {
         let config = &self.config;
         let batch = config.batch_size;
         let conditioning = config.architecture.conditioning;
@@ -674,14 +685,14 @@ impl GanTrainer {
             let grad = self
                 .discriminator
                 .input_gradient(mixed, d_labels.clone())
-                .expect("validate() refuses penalties on a D that mixes samples");
+                .ok_or(StepError::PenaltyNeedsPerSampleCritic)?;
             loss = loss + gradient_penalty(grad) * config.gp_weight;
         }
         if config.r1_gamma > 0.0 {
             let grad = self
                 .discriminator
                 .input_gradient(real.detach(), d_labels)
-                .expect("validate() refuses penalties on a D that mixes samples");
+                .ok_or(StepError::PenaltyNeedsPerSampleCritic)?;
             loss = loss + r1_penalty(grad) * (config.r1_gamma / 2.0);
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
@@ -691,17 +702,18 @@ impl GanTrainer {
         if config.loss == GanLoss::Wasserstein {
             self.discriminator = self.discriminator.clone().map(&mut Clip(config.clip));
         }
-        [loss.detach(), d_real, d_fake]
+        Ok([loss.detach(), d_real, d_fake])
     }
 
     /// One training step: `d_steps` discriminator updates, then one generator update.
     ///
     /// Returns `[d_loss, g_loss, mean D(x), mean D(G(z))]` on the device, unread, so callers can
-    /// read it back synchronously (native) or asynchronously (browser).
-    pub fn step(&mut self, data: &MnistSet) -> Tensor<1> {
-        let mut d_stats = self.discriminator_step(data);
+    /// read it back synchronously (native) or asynchronously (browser). Fails only for settings
+    /// that [`TrainConfig::validate`] refuses.
+    pub fn step(&mut self, data: &MnistSet) -> Result<Tensor<1>, StepError> {
+        let mut d_stats = self.discriminator_step(data)?;
         for _ in 1..self.config.d_steps {
-            d_stats = self.discriminator_step(data);
+            d_stats = self.discriminator_step(data)?;
         }
         let [d_loss, d_real, d_fake] = d_stats;
 
@@ -737,7 +749,7 @@ impl GanTrainer {
             ema.update(&self.generator);
         }
         self.steps += 1;
-        Tensor::cat(vec![d_loss, g_loss.detach(), d_real, d_fake], 0).inner()
+        Ok(Tensor::cat(vec![d_loss, g_loss.detach(), d_real, d_fake], 0).inner())
     }
 
     /// The generator used for samples: the moving average of G's weights when enabled, else G,
@@ -850,7 +862,12 @@ mod tests {
             .into_data()
             .try_to_vec::<f32>()
             .unwrap();
-        let stats = trainer.step(&data).into_data().try_to_vec::<f32>().unwrap();
+        let stats = trainer
+            .step(&data)
+            .unwrap()
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
         let stats = StepStats::from_values(&stats).unwrap();
         assert!(stats.d_loss.is_finite() && stats.g_loss.is_finite());
         assert!((0.0..=1.0).contains(&stats.d_real) && (0.0..=1.0).contains(&stats.d_fake));
@@ -901,7 +918,12 @@ mod tests {
                         .with_instance_noise(0.1)
                         .with_ema_decay(0.9);
                     let mut trainer = GanTrainer::new(config, data.len(), &device).unwrap();
-                    let v = trainer.step(&data).into_data().try_to_vec::<f32>().unwrap();
+                    let v = trainer
+                        .step(&data)
+                        .unwrap()
+                        .into_data()
+                        .try_to_vec::<f32>()
+                        .unwrap();
                     assert!(
                         v.iter().all(|x| x.is_finite()),
                         "{kind:?} {loss:?} {conditioning:?}: {v:?}"
@@ -933,7 +955,7 @@ mod tests {
         let mut before = MaxAbs(0.0);
         trainer.discriminator().visit(&mut before);
         assert!(before.0 > 0.05, "fresh weights exceed the clip bound");
-        trainer.step(&data).into_data();
+        trainer.step(&data).unwrap().into_data();
         let mut after = MaxAbs(0.0);
         trainer.discriminator().visit(&mut after);
         assert!(after.0 <= 0.01 + 1e-7, "max |w| = {}", after.0);
@@ -951,7 +973,7 @@ mod tests {
                 .with_ema_decay(decay);
             let mut trainer = GanTrainer::new(config, data.len(), &device).unwrap();
             for _ in 0..3 {
-                trainer.step(&data).into_data();
+                trainer.step(&data).unwrap().into_data();
             }
             let live = trainer.generator().valid().forward(z.clone(), None);
             let shown = trainer.generate(z.clone(), None);

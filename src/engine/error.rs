@@ -3,6 +3,7 @@
 use burn::prelude::*;
 
 use crate::core::checkpoint::CheckpointError;
+use crate::core::train::StepError;
 
 /// Why the engine could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -13,6 +14,9 @@ pub enum EngineError {
     /// A checkpoint could not be used.
     #[error(transparent)]
     Checkpoint(#[from] CheckpointError),
+    /// A training step could not run.
+    #[error(transparent)]
+    Step(#[from] StepError),
     /// The device returned something of the wrong size.
     #[error("unexpected result from the device: {0}")]
     Shape(String),

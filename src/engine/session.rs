@@ -280,7 +280,7 @@ impl Engine {
 
     /// One training step, read back.
     pub async fn step_once(&mut self) -> Result<StepRecord, EngineError> {
-        let values = read_f32(self.run.trainer.step(&self.data)).await?;
+        let values = read_f32(self.run.trainer.step(&self.data)?).await?;
         let stats = StepStats::from_values(&values)
             .ok_or_else(|| EngineError::Shape(format!("{} step statistics", values.len())))?;
         Ok(StepRecord {
