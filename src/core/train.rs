@@ -755,10 +755,8 @@ impl GanTrainer {
     /// The generator used for samples: the moving average of G's weights when enabled, else G,
     /// in inference mode (no autodiff).
     pub fn sampling_generator(&self) -> Generator {
-        match &self.ema {
-            Some(ema) if ema.updates > 0 => ema.apply(&self.generator),
-            _ => self.generator.valid(),
-        }
+        self.ema_generator()
+            .map_or_else(|| self.generator.valid(), |(average, _)| average)
     }
 
     /// Generates images `[n, 1, 28, 28]` from latent vectors (and labels, for conditional
