@@ -1,102 +1,94 @@
 //! Settings overrides shared by the subcommands that train.
 
 use anyhow::{Context, Result};
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{Arg, ArgMatches};
 
-use crate::core::loss::GanLoss;
-use crate::core::models::{Conditioning, ModelKind};
 use crate::core::presets::Preset;
-use crate::core::train::{FieldErrors, OptimizerKind, TrainConfig};
+use crate::core::settings::{Kind, Settings, apply_pairs, flag};
+use crate::core::train::{FieldErrors, TrainConfig};
 
-/// Settings of a run: a preset, then any overrides.
-#[derive(clap::Args)]
+/// Settings of a run: a preset, then any overrides, one flag per entry of the settings
+/// registry ([`TrainConfig::settings`]), with the registry's help and allowed values.
 pub(crate) struct RunArgs {
-    /// Starting point: dcgan, ttur, wgan, wgan-gp, lsgan, hinge-sn, cgan, acgan, mlp.
-    #[arg(long, default_value = "dcgan")]
     preset: String,
-    /// Model: mlp or dcgan.
-    #[arg(long)]
-    model: Option<String>,
-    /// Loss: non-saturating, minimax, wgan, wgan-gp, lsgan, hinge.
-    #[arg(long)]
-    loss: Option<String>,
-    /// Conditioning: none, cgan, acgan.
-    #[arg(long)]
-    conditioning: Option<String>,
-    #[arg(long)]
-    seed: Option<u64>,
-    #[arg(long)]
-    batch_size: Option<usize>,
-    #[arg(long)]
-    lr_g: Option<f64>,
-    #[arg(long)]
-    lr_d: Option<f64>,
-    /// Generator optimiser: adam, rmsprop, sgd.
-    #[arg(long)]
-    optimizer_g: Option<String>,
-    /// Discriminator optimiser: adam, rmsprop, sgd.
-    #[arg(long)]
-    optimizer_d: Option<String>,
-    #[arg(long)]
-    beta1: Option<f64>,
-    #[arg(long)]
-    beta2: Option<f64>,
-    #[arg(long)]
-    latent_dim: Option<usize>,
-    /// D steps per G step (n_critic).
-    #[arg(long)]
-    d_steps: Option<usize>,
-    /// DCGAN feature maps at 14×14 (doubled at 7×7).
-    #[arg(long)]
-    channels: Option<usize>,
-    /// BatchNorm in the DCGAN's D (true/false).
-    #[arg(long)]
-    d_batch_norm: Option<bool>,
-    /// Spectral normalisation of D's weights (true/false).
-    #[arg(long)]
-    spectral_norm: Option<bool>,
-    /// Minibatch-stddev feature in D (true/false).
-    #[arg(long)]
-    minibatch_stddev: Option<bool>,
-    /// WGAN clipping bound c.
-    #[arg(long)]
-    clip: Option<f64>,
-    /// WGAN-GP weight λ.
-    #[arg(long)]
-    gp_weight: Option<f64>,
-    /// R1 weight γ (0 = off).
-    #[arg(long)]
-    r1_gamma: Option<f64>,
-    /// One-sided label smoothing (0 = off; 0.1 makes real targets 0.9).
-    #[arg(long)]
-    label_smoothing: Option<f64>,
-    /// Instance-noise σ at step 0 (0 = off).
-    #[arg(long)]
-    instance_noise: Option<f64>,
-    /// Steps over which instance noise decays to 0.
-    #[arg(long)]
-    instance_noise_steps: Option<u64>,
-    /// EMA decay of G's weights for samples (0 = off, e.g. 0.999).
-    #[arg(long)]
-    ema_decay: Option<f64>,
+    overrides: Vec<(&'static str, String)>,
 }
 
-pub(crate) fn parse_id<T>(
-    value: &Option<String>,
-    what: &str,
-    parse: fn(&str) -> Option<T>,
-    all: &[&str],
-) -> Result<Option<T>> {
-    value
-        .as_deref()
-        .map(|v| {
-            parse(v).with_context(|| format!("unknown {what} '{v}' (try: {})", all.join(", ")))
-        })
-        .transpose()
+fn value_name(kind: &Kind<TrainConfig>) -> &'static str {
+    match kind {
+        Kind::Number { .. } => "X",
+        Kind::Whole { .. } => "N",
+        Kind::Toggle { .. } => "true|false",
+        Kind::Choice { .. } => "ID",
+        Kind::Widths { .. } => "W,W,…",
+    }
+}
+
+impl clap::Args for RunArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let presets: Vec<PossibleValue> = Preset::ALL
+            .iter()
+            .map(|p| PossibleValue::new(p.id()).help(p.label()))
+            .collect();
+        let mut cmd = cmd.arg(
+            Arg::new("preset")
+                .long("preset")
+                .default_value("dcgan")
+                .value_parser(PossibleValuesParser::new(presets))
+                .help("Starting point: a complete configuration from a guide or paper; the flags below override single settings"),
+        );
+        for s in TrainConfig::settings() {
+            let help = match s.kind {
+                // clap lists a choice's values itself.
+                Kind::Choice { .. } => format!("{}: {}", s.label, s.help),
+                _ => format!("{}: {} [{}]", s.label, s.help, s.allowed()),
+            };
+            let mut arg = Arg::new(s.id)
+                .long(flag(s.id))
+                .value_name(value_name(&s.kind))
+                .allow_negative_numbers(true)
+                .help(help);
+            if let Kind::Choice { .. } = s.kind {
+                let values: Vec<PossibleValue> = s
+                    .options()
+                    .into_iter()
+                    .map(|o| PossibleValue::new(o.id).help(o.label))
+                    .collect();
+                arg = arg.value_parser(PossibleValuesParser::new(values));
+            }
+            cmd = cmd.arg(arg);
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl clap::FromArgMatches for RunArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let preset = matches
+            .get_one::<String>("preset")
+            .cloned()
+            .unwrap_or_else(|| Preset::DcganNonSaturating.id().into());
+        let overrides = TrainConfig::settings()
+            .iter()
+            .filter_map(|s| matches.get_one::<String>(s.id).map(|v| (s.id, v.clone())))
+            .collect();
+        Ok(Self { preset, overrides })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
 }
 
 impl RunArgs {
+    /// The preset's configuration with the overrides applied, validated.
     pub(crate) fn config(&self) -> Result<TrainConfig> {
-        let ids = |v: Vec<&'static str>| v;
         let preset = Preset::from_id(&self.preset).with_context(|| {
             format!(
                 "unknown preset '{}' (try: {})",
@@ -104,108 +96,15 @@ impl RunArgs {
                 Preset::ALL.map(|p| p.id()).join(", ")
             )
         })?;
-        let mut c = preset.config();
-        let a = &mut c.architecture;
-        if let Some(k) = parse_id(
-            &self.model,
-            "model",
-            ModelKind::from_id,
-            &ids(ModelKind::ALL.map(|m| m.id()).to_vec()),
-        )? {
-            a.kind = k;
+        let (config, errors) = apply_pairs(
+            &preset.config(),
+            self.overrides.iter().map(|(k, v)| (*k, v.as_str())),
+        );
+        if !errors.is_empty() {
+            return Err(field_errors(FieldErrors(errors)));
         }
-        if let Some(k) = parse_id(
-            &self.conditioning,
-            "conditioning",
-            Conditioning::from_id,
-            &Conditioning::ALL.map(|m| m.id()),
-        )? {
-            a.conditioning = k;
-        }
-        if let Some(v) = self.latent_dim {
-            a.latent_dim = v;
-        }
-        if let Some(v) = self.channels {
-            a.dcgan.channels = v;
-        }
-        if let Some(v) = self.d_batch_norm {
-            a.dcgan.d_batch_norm = v;
-        }
-        if let Some(v) = self.spectral_norm {
-            a.spectral_norm = v;
-        }
-        if let Some(v) = self.minibatch_stddev {
-            a.minibatch_stddev = v;
-        }
-        if let Some(l) = parse_id(
-            &self.loss,
-            "loss",
-            GanLoss::from_id,
-            &GanLoss::ALL.map(|m| m.id()),
-        )? {
-            c.loss = l;
-        }
-        let optimizers = OptimizerKind::ALL.map(|m| m.id());
-        if let Some(o) = parse_id(
-            &self.optimizer_g,
-            "optimizer",
-            OptimizerKind::from_id,
-            &optimizers,
-        )? {
-            c.optimizer_g = o;
-        }
-        if let Some(o) = parse_id(
-            &self.optimizer_d,
-            "optimizer",
-            OptimizerKind::from_id,
-            &optimizers,
-        )? {
-            c.optimizer_d = o;
-        }
-        if let Some(v) = self.seed {
-            c.seed = v;
-        }
-        if let Some(v) = self.batch_size {
-            c.batch_size = v;
-        }
-        if let Some(v) = self.lr_g {
-            c.lr_g = v;
-        }
-        if let Some(v) = self.lr_d {
-            c.lr_d = v;
-        }
-        if let Some(v) = self.beta1 {
-            c.beta1 = v;
-        }
-        if let Some(v) = self.beta2 {
-            c.beta2 = v;
-        }
-        if let Some(v) = self.d_steps {
-            c.d_steps = v;
-        }
-        if let Some(v) = self.clip {
-            c.clip = v;
-        }
-        if let Some(v) = self.gp_weight {
-            c.gp_weight = v;
-        }
-        if let Some(v) = self.r1_gamma {
-            c.r1_gamma = v;
-        }
-        if let Some(v) = self.label_smoothing {
-            c.label_smoothing = v;
-        }
-        if let Some(v) = self.instance_noise {
-            c.instance_noise = v;
-        }
-        if let Some(v) = self.instance_noise_steps {
-            c.instance_noise_steps = v;
-        }
-        if let Some(v) = self.ema_decay {
-            c.ema_decay = v;
-        }
-        c.validate().map_err(field_errors)?;
-        Ok(c)
+        config.validate().map_err(field_errors)?;
+        Ok(config)
     }
 }
 
@@ -213,7 +112,72 @@ impl RunArgs {
 pub(crate) fn field_errors(errors: FieldErrors) -> anyhow::Error {
     let lines: Vec<String> = errors
         .iter()
-        .map(|e| format!("  --{}: {}", e.field.replace('_', "-"), e.message))
+        .map(|e| format!("  --{}: {}", flag(&e.field), e.message))
         .collect();
     anyhow::anyhow!("invalid settings:\n{}", lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{Args, FromArgMatches};
+
+    use super::*;
+    use crate::core::settings::probe::{bad_value, other_value};
+    use crate::core::settings::to_args;
+
+    fn parse(args: &[String]) -> Result<TrainConfig> {
+        let cmd = RunArgs::augment_args(clap::Command::new("t"));
+        let matches =
+            cmd.try_get_matches_from(std::iter::once("t".to_string()).chain(args.iter().cloned()))?;
+        RunArgs::from_arg_matches(&matches)?.config()
+    }
+
+    fn json(c: &TrainConfig) -> serde_json::Value {
+        serde_json::to_value(c).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_setting_round_trips_through_cli_arguments() {
+        let mut configs: Vec<TrainConfig> = Preset::ALL.iter().map(|p| p.config()).collect();
+        // Each setting moved off its preset value in turn (where the result is still valid).
+        for s in TrainConfig::settings() {
+            let mut c = Preset::WganGp.config();
+            let text = other_value(s, &c);
+            if s.parse_into(&mut c, &text).is_ok() && c.validate().is_ok() {
+                configs.push(c);
+            }
+        }
+        assert!(configs.len() > TrainConfig::settings().len());
+        for config in configs {
+            let back = parse(&to_args(&config)).unwrap_or_else(|e| panic!("{e:#}"));
+            assert_eq!(json(&back), json(&config));
+        }
+    }
+
+    #[test]
+    fn an_out_of_range_flag_is_refused_with_its_flag_named() {
+        for s in TrainConfig::settings() {
+            let Some(bad) = bad_value(s) else { continue };
+            let message = format!(
+                "{:#}",
+                parse(&[format!("--{}", flag(s.id)), bad]).unwrap_err()
+            );
+            assert!(
+                message.contains(&format!("--{}", flag(s.id))),
+                "{}: {message}",
+                s.id
+            );
+        }
+    }
+
+    #[test]
+    fn help_names_every_setting_with_its_help() {
+        let help = RunArgs::augment_args(clap::Command::new("t"))
+            .render_help()
+            .to_string();
+        for s in TrainConfig::settings() {
+            assert!(help.contains(&format!("--{}", flag(s.id))), "{}", s.id);
+            assert!(help.contains(s.label), "{}", s.id);
+        }
+    }
 }

@@ -9,4 +9,6 @@ pub mod loss;
 pub mod metrics;
 pub mod models;
 pub mod presets;
+pub mod settings;
 pub mod train;
+pub mod train_settings;

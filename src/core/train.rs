@@ -144,7 +144,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: &str, message: impl Into<String>) -> Self {
+    /// A message about `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             message: message.into(),
@@ -186,158 +187,11 @@ impl IntoIterator for FieldErrors {
     }
 }
 
-fn check_range(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: f64,
-    min: f64,
-    max: f64,
-    what: &str,
-) {
-    if !value.is_finite() || value < min || value > max {
-        errors.push(FieldError::new(
-            field,
-            format!("{what} must be between {min} and {max}; got {value}"),
-        ));
-    }
-}
-
-fn check_open(errors: &mut Vec<FieldError>, field: &str, value: f64, max: f64, what: &str) {
-    if !value.is_finite() || value <= 0.0 || value > max {
-        errors.push(FieldError::new(
-            field,
-            format!("{what} must be above 0 and at most {max}; got {value}"),
-        ));
-    }
-}
-
-fn check_unit(errors: &mut Vec<FieldError>, field: &str, value: f64, what: &str) {
-    if !(value.is_finite() && (0.0..1.0).contains(&value)) {
-        errors.push(FieldError::new(
-            field,
-            format!("{what} must be in [0, 1); got {value}"),
-        ));
-    }
-}
-
 impl TrainConfig {
-    /// Checks every setting, returning one message per bad field.
+    /// Checks every setting (its range in the registry, then the rules across settings),
+    /// returning one message per bad field.
     pub fn validate(&self) -> Result<(), FieldErrors> {
-        let mut e = Vec::new();
-        let arch = &self.architecture;
-        check_open(&mut e, "lr_g", self.lr_g, 1.0, "Generator learning rate");
-        check_open(
-            &mut e,
-            "lr_d",
-            self.lr_d,
-            1.0,
-            "Discriminator learning rate",
-        );
-        check_unit(&mut e, "beta1", self.beta1, "Adam β₁");
-        check_unit(&mut e, "beta2", self.beta2, "Adam β₂");
-        check_range(
-            &mut e,
-            "batch_size",
-            self.batch_size as f64,
-            1.0,
-            1024.0,
-            "Batch size",
-        );
-        check_range(
-            &mut e,
-            "latent_dim",
-            arch.latent_dim as f64,
-            1.0,
-            1024.0,
-            "Latent size",
-        );
-        check_range(
-            &mut e,
-            "d_steps",
-            self.d_steps as f64,
-            1.0,
-            20.0,
-            "D steps per G step",
-        );
-        check_range(
-            &mut e,
-            "channels",
-            arch.dcgan.channels as f64,
-            1.0,
-            256.0,
-            "DCGAN channels",
-        );
-        check_range(
-            &mut e,
-            "label_dim",
-            arch.label_dim as f64,
-            1.0,
-            256.0,
-            "Label embedding size",
-        );
-        check_open(&mut e, "clip", self.clip, 1.0, "WGAN clipping bound c");
-        check_range(
-            &mut e,
-            "gp_weight",
-            self.gp_weight,
-            0.0,
-            1000.0,
-            "Gradient-penalty weight λ",
-        );
-        check_range(
-            &mut e,
-            "r1_gamma",
-            self.r1_gamma,
-            0.0,
-            1000.0,
-            "R1 weight γ",
-        );
-        check_range(
-            &mut e,
-            "label_smoothing",
-            self.label_smoothing,
-            0.0,
-            0.5,
-            "Label smoothing",
-        );
-        check_range(
-            &mut e,
-            "instance_noise",
-            self.instance_noise,
-            0.0,
-            2.0,
-            "Instance noise σ",
-        );
-        check_range(
-            &mut e,
-            "instance_noise_steps",
-            self.instance_noise_steps as f64,
-            1.0,
-            1e7,
-            "Instance-noise decay steps",
-        );
-        check_unit(&mut e, "ema_decay", self.ema_decay, "EMA decay");
-        if self.label_smoothing > 0.0 && !self.loss.has_targets() {
-            e.push(FieldError::new(
-                "label_smoothing",
-                format!(
-                    "label smoothing changes the real target of the BCE and least-squares losses; {} has no targets, set it to 0",
-                    self.loss.label()
-                ),
-            ));
-        }
-        let penalty = self.loss == GanLoss::WassersteinGp || self.r1_gamma > 0.0;
-        if penalty && !arch.has_per_sample_discriminator() {
-            e.push(FieldError::new(
-                "d_batch_norm",
-                "WGAN-GP and R1 penalise each sample's input gradient ∇ₓD(x); BatchNorm and minibatch stddev in D mix the samples of a batch. Turn off D BatchNorm and minibatch stddev.",
-            ));
-        }
-        if e.is_empty() {
-            Ok(())
-        } else {
-            Err(FieldErrors(e))
-        }
+        crate::core::settings::validate(self)
     }
 
     /// The instance-noise standard deviation at generator step `step`.
@@ -614,21 +468,10 @@ impl GanTrainer {
         &self.device
     }
 
-    /// Changes the settings that can change mid-run: learning rates, batch size, D steps and loss.
-    pub fn update_live(
-        &mut self,
-        lr_g: f64,
-        lr_d: f64,
-        batch_size: usize,
-        d_steps: usize,
-        loss: GanLoss,
-    ) -> Result<(), FieldErrors> {
-        let mut next = self.config.clone();
-        next.lr_g = lr_g;
-        next.lr_d = lr_d;
-        next.batch_size = batch_size;
-        next.d_steps = d_steps;
-        next.loss = loss;
+    /// Takes the settings that may change mid-run (the registry's live ones: learning rates,
+    /// batch size, D steps, loss) from `requested`; the rest of `requested` is ignored.
+    pub fn update_live(&mut self, requested: &TrainConfig) -> Result<(), FieldErrors> {
+        let next = crate::core::settings::with_live(&self.config, requested);
         next.validate()?;
         self.config = next;
         Ok(())

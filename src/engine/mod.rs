@@ -12,7 +12,5 @@ pub mod worker;
 
 pub use error::EngineError;
 pub use evaluate::{METRICS_SAMPLES, REAL_REFERENCE};
-pub use protocol::{
-    BackendChoice, BackendInfo, Command, Event, LiveSettings, StepRecord, ToWorker,
-};
+pub use protocol::{BackendChoice, BackendInfo, Command, Event, StepRecord, ToWorker};
 pub use session::{Engine, SAMPLE_GRID};

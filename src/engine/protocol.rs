@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::loss::GanLoss;
 use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::train::{FieldErrors, StepStats, TrainConfig};
 
@@ -50,28 +49,14 @@ pub struct BackendInfo {
     pub reason: Option<String>,
 }
 
-/// Settings that may change while a run trains.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LiveSettings {
-    /// Generator learning rate.
-    pub lr_g: f64,
-    /// Discriminator learning rate.
-    pub lr_d: f64,
-    /// Images per batch.
-    pub batch_size: usize,
-    /// D steps per G step.
-    pub d_steps: usize,
-    /// Generator objective.
-    pub loss: GanLoss,
-}
-
 /// A request to the engine.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Command {
     /// Start a fresh run with these settings (the old run is kept if they are invalid).
     Reset(TrainConfig),
-    /// Apply settings that can change mid-run.
-    Update(LiveSettings),
+    /// Apply the live settings (the registry's mid-run ones) of this configuration; the others
+    /// are ignored until the next Reset.
+    Update(TrainConfig),
     /// Train continuously.
     Start,
     /// Stop after the current step.

@@ -120,16 +120,10 @@ impl Engine {
                 }
                 Err(errors) => vec![Event::Rejected(errors)],
             },
-            Command::Update(s) => {
-                match self
-                    .run
-                    .trainer
-                    .update_live(s.lr_g, s.lr_d, s.batch_size, s.d_steps, s.loss)
-                {
-                    Ok(()) => Vec::new(),
-                    Err(errors) => vec![Event::Rejected(errors)],
-                }
-            }
+            Command::Update(requested) => match self.run.trainer.update_live(&requested) {
+                Ok(()) => Vec::new(),
+                Err(errors) => vec![Event::Rejected(errors)],
+            },
             Command::Start => {
                 self.running = true;
                 vec![Event::Running(true)]

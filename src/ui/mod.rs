@@ -9,11 +9,12 @@ use leptos::prelude::*;
 
 use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::presets::Preset;
+use crate::core::settings::Settings;
 use crate::core::train::TrainConfig;
-use crate::engine::{BackendChoice, BackendInfo, Command, Event, LiveSettings, ToWorker};
+use crate::engine::{BackendChoice, BackendInfo, Command, Event, ToWorker};
 use bridge::WorkerBridge;
 use chart::{LineChart, Series};
-use controls::{CHOICES, FIELDS, Form, SettingsForm, TOGGLES};
+use controls::{Form, SettingsForm};
 use samples::{ClassHistogram, Grid, QualityPanel, SampleGrid};
 
 /// Everything the page shows about the run, updated from engine events.
@@ -36,44 +37,15 @@ fn query(key: &str) -> Option<String> {
 const METRICS_EVERY: u32 = 250;
 
 /// Settings from the URL (`?preset=wgan-gp&lr_g=1e-4&…`), for links from tutorials: a preset
-/// (default: the guide's MLP GAN), then any single setting.
+/// (default: the guide's MLP GAN), then any setting of the registry.
 fn initial_form() -> Form {
     let preset = query("preset")
         .and_then(|p| Preset::from_id(&p))
         .unwrap_or(Preset::GuideMlp);
     let form = Form::new(&preset.config());
-    for (spec, value) in CHOICES.iter().zip(form.choices) {
-        if let Some(v) = query(spec.id) {
-            value.set(v);
-        }
-    }
-    for ((id, ..), on) in TOGGLES.iter().zip(form.toggles) {
-        if let Some(v) = query(id) {
-            on.set(v != "0" && v != "false");
-        }
-    }
-    // Hidden MLP widths, e.g. `?g_hidden=256,512&d_hidden=512,256&batch_norm=0` (benchmarks).
-    let widths = |key| {
-        query(key).map(|v| {
-            v.split(',')
-                .filter_map(|w| w.trim().parse().ok())
-                .collect::<Vec<usize>>()
-        })
-    };
-    form.mlp.update(|mlp| {
-        if let Some(g) = widths("g_hidden").filter(|w| !w.is_empty()) {
-            mlp.generator_hidden = g;
-        }
-        if let Some(d) = widths("d_hidden").filter(|w| !w.is_empty()) {
-            mlp.discriminator_hidden = d;
-        }
-        if let Some(bn) = query("batch_norm") {
-            mlp.batch_norm = bn != "0";
-        }
-    });
-    for (spec, value) in FIELDS.iter().zip(form.values) {
-        if let Some(v) = query(spec.id) {
-            value.set(v);
+    for s in TrainConfig::settings() {
+        if let Some(v) = query(s.id) {
+            form.set_text(s.id, &v);
         }
     }
     form
@@ -241,13 +213,7 @@ pub fn App() -> impl IntoView {
                 return;
             }
             probabilistic.set(c.loss.is_probabilistic());
-            command(Command::Update(LiveSettings {
-                lr_g: c.lr_g,
-                lr_d: c.lr_d,
-                batch_size: c.batch_size,
-                d_steps: c.d_steps,
-                loss: c.loss,
-            }));
+            command(Command::Update(c));
             if apply_pause_at() {
                 notice.set(Some(
                     "Live settings (⚡) applied. The others apply on Reset.".into(),
