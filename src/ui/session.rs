@@ -1,0 +1,247 @@
+//! The train view's session: the worker bridge and every signal the view draws, updated from
+//! engine events. It outlives the view (going home and back keeps the run), and views reach it
+//! through Leptos context.
+
+use leptos::prelude::*;
+
+use super::bridge::WorkerBridge;
+use super::controls::Form;
+use super::options::{PageOptions, Route, train_hash};
+use super::samples::Grid;
+use crate::core::metrics::{ClassStats, QualityMetrics};
+use crate::core::presets::Preset;
+use crate::core::train::TrainConfig;
+use crate::engine::{BackendChoice, BackendInfo, Command, Event, ToWorker};
+
+/// Default metrics interval in steps.
+pub const METRICS_EVERY: u32 = 250;
+
+/// The step statistics of the run so far, one series per statistic.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// D loss per step.
+    pub d_loss: Vec<f32>,
+    /// G loss per step.
+    pub g_loss: Vec<f32>,
+    /// Mean D output on real digits per step.
+    pub d_real: Vec<f32>,
+    /// Mean D output on generated digits per step.
+    pub d_fake: Vec<f32>,
+}
+
+/// A training session in the worker and what the page shows of it.
+#[derive(Clone, Copy)]
+pub struct TrainSession {
+    /// The settings form.
+    pub form: Form,
+    /// Step statistics.
+    pub history: RwSignal<History>,
+    /// Generator steps so far.
+    pub step: RwSignal<u64>,
+    /// (steps/s, images/s) of the last chunk.
+    pub rate: RwSignal<(f32, f32)>,
+    /// Milliseconds spent training.
+    pub elapsed: RwSignal<f64>,
+    /// The latest sample grid.
+    pub samples: RwSignal<Option<Grid>>,
+    /// `(step, metrics)` of every evaluation.
+    pub metrics: RwSignal<Vec<(u64, QualityMetrics)>>,
+    /// The "metrics every" field's text.
+    pub metrics_every: RwSignal<String>,
+    /// Whether G takes a label.
+    pub conditional: RwSignal<bool>,
+    /// Whether D's outputs are probabilities.
+    pub probabilistic: RwSignal<bool>,
+    /// Conditional models: the digits the grid shows.
+    pub digits: RwSignal<[bool; 10]>,
+    /// The preset list's value.
+    pub preset: RwSignal<String>,
+    /// The classifier's verdict on the grid.
+    pub stats: RwSignal<Option<ClassStats>>,
+    /// The backend in use.
+    pub backend: RwSignal<Option<BackendInfo>>,
+    /// The user's backend wish.
+    pub backend_choice: BackendChoice,
+    /// Training continuously.
+    pub running: RwSignal<bool>,
+    /// The worker is up and a run exists.
+    pub ready: RwSignal<bool>,
+    /// The latest error, shown until dismissed.
+    pub error: RwSignal<Option<String>>,
+    /// The latest notice.
+    pub notice: RwSignal<Option<String>>,
+    /// The "pause at step" field's text.
+    pub pause_at: RwSignal<String>,
+    /// The settings of the run in the worker.
+    pub run_config: RwSignal<Option<TrainConfig>>,
+    options: StoredValue<PageOptions>,
+    bridge: StoredValue<Option<WorkerBridge>, LocalStorage>,
+}
+
+impl TrainSession {
+    /// Starts the worker with the address's settings.
+    pub fn start(options: &PageOptions) -> Self {
+        let session = Self {
+            form: Form::new(&options.config),
+            history: RwSignal::new(History::default()),
+            step: RwSignal::new(0),
+            rate: RwSignal::new((0.0, 0.0)),
+            elapsed: RwSignal::new(0.0),
+            samples: RwSignal::new(None),
+            metrics: RwSignal::new(Vec::new()),
+            metrics_every: RwSignal::new(
+                options.metrics_every.unwrap_or(METRICS_EVERY).to_string(),
+            ),
+            conditional: RwSignal::new(false),
+            probabilistic: RwSignal::new(true),
+            digits: RwSignal::new([true; 10]),
+            preset: RwSignal::new(options.preset.id().into()),
+            stats: RwSignal::new(None),
+            backend: RwSignal::new(None),
+            backend_choice: options.backend,
+            running: RwSignal::new(false),
+            ready: RwSignal::new(false),
+            error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            pause_at: RwSignal::new(options.pause_at.map(|p| p.to_string()).unwrap_or_default()),
+            run_config: RwSignal::new(None),
+            options: StoredValue::new(options.clone()),
+            bridge: StoredValue::new_local(None),
+        };
+        match WorkerBridge::spawn(move |event| session.on_event(event)) {
+            Ok(b) => session.bridge.set_value(Some(b)),
+            Err(e) => session.error.set(Some(e)),
+        }
+        session
+    }
+
+    /// Sends a message to the worker.
+    pub fn send(&self, message: ToWorker) {
+        self.bridge.with_value(|b| {
+            if let Some(b) = b {
+                b.send(&message)
+            }
+        })
+    }
+
+    /// Sends an engine command.
+    pub fn command(&self, c: Command) {
+        self.send(ToWorker::Command(c));
+    }
+
+    /// The address (`#/train?…`) that reproduces the run in the worker.
+    pub fn address(&self) -> Option<String> {
+        let config = self.run_config.get_untracked()?;
+        let preset = Preset::from_id(&self.preset.get_untracked());
+        Some(train_hash(preset, self.backend_choice, &config))
+    }
+
+    /// Writes the run's address into the address bar (replacing the entry, so back and
+    /// forward still move between views) while the train view is shown.
+    pub fn write_address(&self) {
+        let Some(hash) = self.address() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let location = window.location();
+        let on_train = location.hash().is_ok_and(|h| {
+            let path = h.trim_start_matches('#');
+            let path = path.split_once('?').map_or(path, |(p, _)| p);
+            Route::from_path(path) == Some(Route::Train)
+        });
+        let path = location.pathname().unwrap_or_default();
+        if on_train && let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{path}{hash}")),
+            );
+        }
+    }
+
+    fn on_event(&self, event: Event) {
+        match event {
+            Event::Listening => {
+                let options = self.options.get_value();
+                let config = self.form.config().unwrap_or_else(TrainConfig::new);
+                self.send(ToWorker::Init {
+                    backend: options.backend,
+                    config,
+                });
+                self.command(Command::MetricsEvery(
+                    self.metrics_every
+                        .get_untracked()
+                        .trim()
+                        .parse()
+                        .unwrap_or(METRICS_EVERY),
+                ));
+                if let Some(at) = options.pause_at {
+                    self.command(Command::PauseAt(Some(at)));
+                }
+                if options.autostart {
+                    self.command(Command::Start);
+                }
+            }
+            Event::Ready(info) => self.backend.set(Some(info)),
+            Event::Started { config, step } => {
+                self.history.set(History::default());
+                self.metrics.set(Vec::new());
+                self.step.set(step);
+                self.elapsed.set(0.0);
+                self.ready.set(true);
+                self.conditional
+                    .set(config.architecture.conditioning.is_conditional());
+                self.probabilistic.set(config.loss.is_probabilistic());
+                self.form.set(&config);
+                self.run_config.set(Some(config));
+                self.write_address();
+            }
+            Event::Applied(config) => {
+                self.probabilistic.set(config.loss.is_probabilistic());
+                self.run_config.set(Some(config));
+                self.write_address();
+            }
+            Event::Progress {
+                records,
+                steps_per_sec,
+                images_per_sec,
+                elapsed_ms,
+            } => {
+                self.history.update(|h| {
+                    for r in &records {
+                        h.d_loss.push(r.stats.d_loss);
+                        h.g_loss.push(r.stats.g_loss);
+                        h.d_real.push(r.stats.d_real);
+                        h.d_fake.push(r.stats.d_fake);
+                    }
+                });
+                if let Some(last) = records.last() {
+                    self.step.set(last.step);
+                }
+                self.rate.set((steps_per_sec, images_per_sec));
+                self.elapsed.set(elapsed_ms);
+            }
+            Event::Samples {
+                step,
+                pixels,
+                columns,
+                row_labels,
+                stats,
+            } => {
+                self.samples.set(Some(Grid {
+                    step,
+                    pixels,
+                    columns,
+                    row_labels,
+                }));
+                self.stats.set(Some(stats));
+            }
+            Event::Metrics { step, metrics } => {
+                self.metrics.update(|all| all.push((step, metrics)))
+            }
+            Event::Running(r) => self.running.set(r),
+            Event::Rejected(errors) => self.form.errors.set(errors.0),
+            Event::Error(message) => self.error.set(Some(message)),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+// Browser test: the home page and routes, Share links, garbage in the address, and back/forward.
+//
+// Run: node --test tests/browser/   (after `trunk build --release`)
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+
+const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
+let server, base, browser;
+
+before(async () => {
+  ({ server, base } = await serveDist());
+  await mkdir(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(context, path) {
+  const page = await context.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${base}/${path}`);
+  return { page, problems };
+}
+
+const stepCount = (page) => page.locator("#step-count").innerText().then(Number);
+const ready = (page) => page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
+
+test("home → Train card → train 10 steps → Share opens the same settings; back and forward", { timeout: 600_000 }, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await open(context, "#/?backend=cpu");
+  await page.locator("#card-train").waitFor();
+  assert.equal(await page.locator("#train").count(), 0, "the home page shows no train view");
+  await page.screenshot({ path: join(ARTIFACTS, "home.png"), fullPage: true });
+
+  await page.locator("#card-train").click();
+  await ready(page);
+  assert.match(page.url(), /#\/train\?/, "the address carries the run's settings");
+  assert.match(await page.locator("#backend").innerText(), /CPU/);
+  // Settings a user changed, then a fresh run with them.
+  await page.locator("#field-seed").fill("5");
+  await page.locator("#field-lr_d").fill("0.0003");
+  await page.locator("#field-batch_size").fill("32");
+  await page.locator("#reset").click();
+  await page.waitForFunction(() => location.hash.includes("seed=5"));
+  await page.locator("#field-pause_at").fill("10");
+  await page.locator("#train").click();
+  await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) >= 10
+      && document.querySelector("#train").innerText.trim() === "Train", null, { timeout: 300_000 });
+  assert.equal(await stepCount(page), 10);
+
+  await page.locator("#share").click();
+  const link = await page.locator("#share-link").inputValue();
+  assert.match(link, /#\/train\?.*seed=5/);
+  assert.match(link, /backend=cpu/);
+  const copy = await open(context, link.slice(base.length + 1));
+  await ready(copy.page);
+  assert.equal(await copy.page.locator("#field-seed").inputValue(), "5");
+  assert.equal(await copy.page.locator("#field-lr_d").inputValue(), "0.0003");
+  assert.equal(await copy.page.locator("#field-batch_size").inputValue(), "32");
+  assert.equal(await copy.page.locator("#field-model").inputValue(), "mlp");
+  assert.match(await copy.page.locator("#backend").innerText(), /CPU/);
+  assert.equal(await copy.page.locator("#url-notice").count(), 0, "a shared link has nothing to complain about");
+  assert.deepEqual(copy.problems, []);
+  await copy.page.close();
+
+  // Back goes home, forward returns to the same run.
+  await page.goBack();
+  await page.locator("#card-train").waitFor();
+  assert.equal(await page.locator("#train").count(), 0);
+  await page.goForward();
+  await ready(page);
+  assert.equal(await stepCount(page), 10, "the run survives a visit to the home page");
+  assert.equal(await page.locator("#field-seed").inputValue(), "5");
+  await page.screenshot({ path: join(ARTIFACTS, "train-shared.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("garbage in the address gets a dismissable notice and a working view", { timeout: 300_000 }, async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await open(context, "?preset=zzz&lr_g=abc&backend=banana&colour=red");
+  await ready(page);
+  const notice = await page.locator("#url-notice").innerText();
+  for (const word of ["zzz", "lr_g", "not a number", "banana", "colour"]) assert.ok(notice.includes(word), `${word} in ${notice}`);
+  assert.equal(await page.locator("#field-preset").inputValue(), "mlp", "the preset list is not blank");
+  assert.equal(await page.locator("#field-lr_g").inputValue(), "0.0002");
+  await page.screenshot({ path: join(ARTIFACTS, "garbage-url.png"), fullPage: true });
+  await page.locator("#step").click();
+  await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) === 1, null, { timeout: 120_000 });
+  await page.locator("#dismiss-notice").click();
+  assert.equal(await page.locator("#url-notice").count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
