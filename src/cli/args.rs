@@ -1,6 +1,8 @@
 //! Settings overrides shared by the subcommands that train.
 
-use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Arg, ArgMatches};
 
@@ -11,7 +13,7 @@ use crate::core::train::{FieldErrors, TrainConfig};
 /// Settings of a run: a preset, then any overrides, one flag per entry of the settings
 /// registry ([`TrainConfig::settings`]), with the registry's help and allowed values.
 pub(crate) struct RunArgs {
-    preset: String,
+    preset: Option<String>,
     overrides: Vec<(&'static str, String)>,
 }
 
@@ -34,9 +36,9 @@ impl clap::Args for RunArgs {
         let mut cmd = cmd.arg(
             Arg::new("preset")
                 .long("preset")
-                .default_value("dcgan")
+                .value_name("ID")
                 .value_parser(PossibleValuesParser::new(presets))
-                .help("Starting point: a complete configuration from a guide or paper; the flags below override single settings"),
+                .help("Starting point: a complete configuration from a guide or paper; the flags below override single settings [default: dcgan]"),
         );
         for s in TrainConfig::settings() {
             let help = match s.kind {
@@ -69,10 +71,7 @@ impl clap::Args for RunArgs {
 
 impl clap::FromArgMatches for RunArgs {
     fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        let preset = matches
-            .get_one::<String>("preset")
-            .cloned()
-            .unwrap_or_else(|| Preset::DcganNonSaturating.id().into());
+        let preset = matches.get_one::<String>("preset").cloned();
         let overrides = TrainConfig::settings()
             .iter()
             .filter_map(|s| matches.get_one::<String>(s.id).map(|v| (s.id, v.clone())))
@@ -89,10 +88,13 @@ impl clap::FromArgMatches for RunArgs {
 impl RunArgs {
     /// The preset's configuration with the overrides applied, validated.
     pub(crate) fn config(&self) -> Result<TrainConfig> {
-        let preset = Preset::from_id(&self.preset).with_context(|| {
+        let id = self
+            .preset
+            .as_deref()
+            .unwrap_or(Preset::DcganNonSaturating.id());
+        let preset = Preset::from_id(id).with_context(|| {
             format!(
-                "unknown preset '{}' (try: {})",
-                self.preset,
+                "unknown preset '{id}' (try: {})",
                 Preset::ALL.map(|p| p.id()).join(", ")
             )
         })?;
@@ -105,6 +107,45 @@ impl RunArgs {
         }
         config.validate().map_err(field_errors)?;
         Ok(config)
+    }
+}
+
+/// How a `train` run starts: fresh settings, or a checkpoint to continue.
+pub(crate) enum Start {
+    /// A fresh run.
+    Fresh(TrainConfig),
+    /// The checkpoint's bytes and where they came from.
+    Resume(Vec<u8>, PathBuf),
+}
+
+impl RunArgs {
+    /// A fresh run from these settings, or, with `resume`, that checkpoint's run (whose
+    /// settings are its own: setting flags beside it are refused rather than ignored).
+    pub(crate) fn start(&self, resume: Option<PathBuf>) -> Result<Start> {
+        match resume {
+            None => Ok(Start::Fresh(self.config()?)),
+            Some(path) => {
+                if self.preset.is_some() || !self.overrides.is_empty() {
+                    let given: Vec<String> = self
+                        .preset
+                        .iter()
+                        .map(|_| "--preset".to_string())
+                        .chain(
+                            self.overrides
+                                .iter()
+                                .map(|(id, _)| format!("--{}", flag(id))),
+                        )
+                        .collect();
+                    bail!(
+                        "--resume continues a run with its own settings; leave out {}",
+                        given.join(", ")
+                    );
+                }
+                let bytes =
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                Ok(Start::Resume(bytes, path))
+            }
+        }
     }
 }
 

@@ -64,6 +64,11 @@ enum Cmd {
     Train {
         #[command(flatten)]
         run: RunArgs,
+        /// Continue the run of a checkpoint (from `train` or the page's "Download checkpoint")
+        /// exactly where it stopped, with its settings, optimiser states and random streams.
+        #[arg(long, value_name = "FILE")]
+        resume: Option<PathBuf>,
+        /// Training steps to take (after the checkpoint's, with --resume).
         #[arg(long, default_value_t = 2000)]
         steps: u64,
         /// Generated samples written to samples.npy and judged by the classifier.
@@ -137,13 +142,14 @@ pub fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Train {
             run,
+            resume,
             steps,
             samples,
             out,
             backend,
             assets,
         } => train(
-            run.config()?,
+            run.start(resume)?,
             steps,
             samples,
             &out,

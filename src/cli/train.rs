@@ -7,11 +7,11 @@ use std::rc::Rc;
 use anyhow::{Context, Result};
 use burn::prelude::*;
 
+use crate::core::checkpoint::load_gan;
 use crate::core::data::IMAGE_PIXELS;
-use crate::core::train::TrainConfig;
 use crate::engine::Engine;
 
-use super::args::field_errors;
+use super::args::{Start, field_errors};
 use super::common::{
     generate, judge, load_classifier, load_data, now_ms, print_metrics, progress, read_back,
     real_stats,
@@ -19,7 +19,7 @@ use super::common::{
 use super::files::{write_grid, write_labels, write_npy};
 
 pub(crate) fn train(
-    config: TrainConfig,
+    start: Start,
     steps: u64,
     samples: usize,
     out: &Path,
@@ -30,8 +30,27 @@ pub(crate) fn train(
     let data = Rc::new(load_data(data)?);
     let classifier = load_classifier(classifier, device)?;
     let real = real_stats(&classifier, &data, device)?;
-    let mut engine =
-        Engine::new(device, data, classifier.clone(), config, now_ms).map_err(field_errors)?;
+    let mut engine = match start {
+        Start::Fresh(config) => {
+            Engine::new(device, data, classifier.clone(), config, now_ms).map_err(field_errors)?
+        }
+        Start::Resume(bytes, path) => {
+            let config = load_gan(&bytes, device)
+                .with_context(|| format!("reading {}", path.display()))?
+                .config;
+            let mut engine = Engine::new(device, data, classifier.clone(), config, now_ms)
+                .map_err(field_errors)?;
+            engine
+                .load_checkpoint(&bytes)
+                .with_context(|| format!("resuming {}", path.display()))?;
+            println!(
+                "resuming {} at step {}",
+                path.display(),
+                engine.trainer().steps()
+            );
+            engine
+        }
+    };
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut csv = String::from("step,d_loss,g_loss,d_real,d_fake\n");
     let bar = progress(steps);

@@ -1,21 +1,61 @@
 //! Checkpoints in Burn's burnpack format, as bytes (the caller does the I/O).
 //!
-//! A GAN checkpoint is one burnpack holding `generator.*` and `discriminator.*` tensors (and
-//! `ema_generator.*` when the run keeps a moving average of G), with the run's [`TrainConfig`]
-//! (JSON), step count and EMA update count in the burnpack metadata.
+//! The networks of a GAN are one burnpack holding `generator.*` and `discriminator.*` tensors
+//! (and `ema_generator.*` when the run keeps a moving average of G), with the run's
+//! [`TrainConfig`] (JSON), step count and EMA update count in the burnpack metadata.
+//!
+//! A *run* checkpoint ([`save_run`], what the page and `train` write) adds what resuming needs:
+//! a small header, then three burnpacks one after another.
+//!
+//! ```text
+//! "GANPLAY" 0x00 · u32 LE header length · header (JSON: format, task, settings, steps,
+//! trainer state, section names and lengths) · networks · G optimiser · D optimiser
+//! ```
+//!
+//! [`load_gan`] reads both a run checkpoint and a bare networks burnpack (older checkpoints).
 
 use burn::prelude::*;
 use burn::store::{BurnpackStore, ModuleSnapshot};
 use burn::tensor::Bytes;
 
 use crate::core::classifier::{Classifier, ClassifierConfig};
+use serde::{Deserialize, Serialize};
+
 use crate::core::models::{Discriminator, Generator};
-use crate::core::train::TrainConfig;
+use crate::core::train::{GanTrainer, TrainConfig, TrainerState};
 
 const CONFIG_KEY: &str = "gan_playground.train_config";
 const STEPS_KEY: &str = "gan_playground.steps";
 const KIND_KEY: &str = "gan_playground.kind";
 const EMA_KEY: &str = "gan_playground.ema_updates";
+
+const RUN_MAGIC: &[u8; 8] = b"GANPLAY\0";
+/// The run-checkpoint layout this code writes.
+pub const RUN_FORMAT: u32 = 1;
+/// The task id of GAN training runs in checkpoint headers.
+pub const GAN_TASK: &str = "gan";
+
+/// The JSON header of a run checkpoint.
+#[derive(Debug, Serialize, Deserialize)]
+struct RunHeader {
+    format: u32,
+    task: String,
+    settings: TrainConfig,
+    state: TrainerState,
+    /// `(name, length in bytes)` of each section, in file order.
+    sections: Vec<(String, u64)>,
+}
+
+/// What a run checkpoint holds beyond the networks, to continue training exactly.
+#[derive(Debug)]
+pub struct ResumeState {
+    /// Random streams and step count.
+    pub state: TrainerState,
+    /// G's optimiser record (a burnpack).
+    pub optimizer_g: Vec<u8>,
+    /// D's optimiser record (a burnpack).
+    pub optimizer_d: Vec<u8>,
+}
 
 /// Why a checkpoint could not be written or read.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +96,9 @@ pub struct GanCheckpoint {
     pub ema_updates: u64,
     /// The networks, on the device they were loaded to.
     pub networks: GanPair,
+    /// Optimiser states and random streams (run checkpoints only; `None` for a bare networks
+    /// burnpack, which resumes with fresh optimisers).
+    pub resume: Option<ResumeState>,
 }
 
 fn save<M: Module>(module: &M, store: BurnpackStore) -> Result<Vec<u8>, CheckpointError> {
@@ -133,8 +176,162 @@ pub fn save_gan(
     save(&pair, store)
 }
 
-/// Loads a GAN checkpoint onto `device`.
+/// Saves everything needed to continue `trainer`'s run exactly: the networks (with the EMA
+/// generator), both optimiser states, the random streams and the step count, with a header
+/// naming the format, the task and the settings.
+pub fn save_run(trainer: &GanTrainer) -> Result<Vec<u8>, CheckpointError> {
+    let networks = save_gan(
+        trainer.generator(),
+        trainer.discriminator(),
+        trainer.ema_generator(),
+        trainer.config(),
+        trainer.steps(),
+    )?;
+    let (optimizer_g, optimizer_d) = trainer
+        .optimizer_records()
+        .map_err(|e| CheckpointError::Format(e.to_string()))?;
+    let sections = [
+        ("networks", networks),
+        ("optimizer_g", optimizer_g),
+        ("optimizer_d", optimizer_d),
+    ];
+    let header = RunHeader {
+        format: RUN_FORMAT,
+        task: GAN_TASK.into(),
+        settings: trainer.config().clone(),
+        state: trainer.state(),
+        sections: sections
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), bytes.len() as u64))
+            .collect(),
+    };
+    let json = serde_json::to_vec(&header).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    let total = 12 + json.len() + sections.iter().map(|(_, b)| b.len()).sum::<usize>();
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(RUN_MAGIC);
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&json);
+    for (_, bytes) in &sections {
+        out.extend_from_slice(bytes);
+    }
+    Ok(out)
+}
+
+/// A run checkpoint's header and its named sections.
+type RunParts<'a> = (RunHeader, Vec<(String, &'a [u8])>);
+
+/// Splits a run checkpoint into its header and named sections (`None`: not a run checkpoint).
+fn split_run(bytes: &[u8]) -> Option<Result<RunParts<'_>, CheckpointError>> {
+    let rest = bytes.strip_prefix(RUN_MAGIC)?;
+    let bad = |what: &str| CheckpointError::Format(format!("truncated run checkpoint ({what})"));
+    Some((|| {
+        let (len, rest) = rest
+            .split_at_checked(4)
+            .ok_or_else(|| bad("header length"))?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let (json, mut rest) = rest.split_at_checked(len).ok_or_else(|| bad("header"))?;
+        let header: RunHeader = serde_json::from_slice(json)
+            .map_err(|e| CheckpointError::Config(format!("header: {e}")))?;
+        if header.format > RUN_FORMAT {
+            return Err(CheckpointError::Format(format!(
+                "written by a newer playground (format {}, this one reads up to {RUN_FORMAT})",
+                header.format
+            )));
+        }
+        if header.task != GAN_TASK {
+            return Err(CheckpointError::WrongKind {
+                expected: GAN_TASK,
+                found: header.task.clone(),
+            });
+        }
+        let mut sections = Vec::new();
+        for (name, len) in &header.sections {
+            let (body, tail) = rest
+                .split_at_checked(*len as usize)
+                .ok_or_else(|| bad(name))?;
+            sections.push((name.clone(), body));
+            rest = tail;
+        }
+        Ok((header, sections))
+    })())
+}
+
+/// Loads a GAN checkpoint onto `device`: a run checkpoint ([`save_run`]) or a bare networks
+/// burnpack ([`save_gan`]).
 pub fn load_gan(bytes: &[u8], device: &Device) -> Result<GanCheckpoint, CheckpointError> {
+    let Some(run) = split_run(bytes) else {
+        return load_networks(bytes, device);
+    };
+    let (header, sections) = run?;
+    let section = |name: &str| {
+        sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| *b)
+            .ok_or_else(|| CheckpointError::Format(format!("no {name} section")))
+    };
+    let mut checkpoint = load_networks(section("networks")?, device)?;
+    checkpoint.resume = Some(ResumeState {
+        state: header.state,
+        optimizer_g: section("optimizer_g")?.to_vec(),
+        optimizer_d: section("optimizer_d")?.to_vec(),
+    });
+    Ok(checkpoint)
+}
+
+/// Whether resuming restores the optimisers' states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Optimizers {
+    /// Restore them: the run continues exactly.
+    Restore,
+    /// Start them afresh (moments and bias correction restart). Burn 0.22.1 materialises an
+    /// optimiser record on `Device::default()`, which in a browser worker is an uninitialised
+    /// WebGPU device, so the page cannot restore them.
+    Fresh,
+}
+
+/// A trainer that continues a checkpoint's run on `device` for a data set of `data_len`
+/// digits: exactly, for a run checkpoint with [`Optimizers::Restore`]; with fresh optimisers
+/// for a bare networks burnpack or [`Optimizers::Fresh`] (networks, moving average, step count
+/// and random streams are restored either way).
+pub fn resume_trainer(
+    bytes: &[u8],
+    data_len: usize,
+    device: &Device,
+    optimizers: Optimizers,
+) -> Result<GanTrainer, CheckpointError> {
+    // Loaded straight onto the training (autodiff) device, so the parameters stay tracked.
+    let checkpoint = load_gan(bytes, &device.clone().autodiff())?;
+    let GanCheckpoint {
+        config,
+        steps,
+        ema_updates,
+        networks,
+        resume,
+    } = checkpoint;
+    let trainer = GanTrainer::new(config, data_len, device)
+        .map_err(|e| CheckpointError::Config(e.to_string()))?
+        .with_networks(
+            networks.generator,
+            networks.discriminator,
+            networks.ema_generator.map(|g| (g, ema_updates)),
+            steps,
+        );
+    match resume {
+        Some(r) => {
+            let records = match optimizers {
+                Optimizers::Restore => Some((&r.optimizer_g[..], &r.optimizer_d[..])),
+                Optimizers::Fresh => None,
+            };
+            trainer
+                .resume(&r.state, records)
+                .map_err(|e| CheckpointError::Format(e.to_string()))
+        }
+        None => Ok(trainer),
+    }
+}
+
+fn load_networks(bytes: &[u8], device: &Device) -> Result<GanCheckpoint, CheckpointError> {
     let meta = metadata(bytes)?;
     check_kind(&meta, "gan")?;
     let json = meta
@@ -169,6 +366,7 @@ pub fn load_gan(bytes: &[u8], device: &Device) -> Result<GanCheckpoint, Checkpoi
         steps,
         ema_updates,
         networks,
+        resume: None,
     })
 }
 
@@ -251,6 +449,98 @@ mod tests {
         let restored = loaded.networks.ema_generator.expect("saved EMA generator");
         assert_eq!(outputs(&restored), outputs(&average));
         assert_ne!(outputs(&restored), outputs(&loaded.networks.generator));
+    }
+
+    fn stats(trainer: &mut GanTrainer, data: &crate::core::data::MnistSet, n: usize) -> Vec<f32> {
+        (0..n)
+            .flat_map(|_| {
+                trainer
+                    .step(data)
+                    .unwrap()
+                    .into_data()
+                    .try_to_vec::<f32>()
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    /// Resuming a saved run reproduces the uninterrupted run's losses exactly on the CPU
+    /// backend (flex is deterministic): same weights, optimiser moments, data order, latent
+    /// vectors, labels, penalty interpolation weights and instance noise.
+    #[test]
+    fn a_resumed_run_continues_exactly_like_the_uninterrupted_one() {
+        use crate::core::loss::GanLoss;
+        use crate::core::models::{Conditioning, DcganConfig, MlpGanConfig};
+        use crate::core::train::OptimizerKind;
+        let device = Device::flex();
+        let data = crate::core::data::MnistSet::from_parts(
+            (0..6).collect(),
+            (0..6 * 784).map(|i| (i % 251) as u8).collect(),
+        )
+        .unwrap();
+        let arch = |kind| {
+            ArchitectureConfig::new()
+                .with_kind(kind)
+                .with_latent_dim(8)
+                .with_mlp(
+                    MlpGanConfig::new()
+                        .with_generator_hidden(vec![16, 32])
+                        .with_discriminator_hidden(vec![32, 16]),
+                )
+                .with_dcgan(DcganConfig::new().with_channels(4).with_d_batch_norm(false))
+        };
+        let configs = [
+            TrainConfig::new()
+                .with_architecture(arch(ModelKind::Dcgan).with_conditioning(Conditioning::Acgan))
+                .with_batch_size(4)
+                .with_d_steps(2)
+                .with_instance_noise(0.1)
+                .with_ema_decay(0.9),
+            TrainConfig::new()
+                .with_architecture(arch(ModelKind::Mlp).with_conditioning(Conditioning::Cgan))
+                .with_loss(GanLoss::WassersteinGp)
+                .with_optimizer_d(OptimizerKind::RmsProp)
+                .with_batch_size(4)
+                .with_seed(3),
+        ];
+        for config in configs {
+            let mut whole = GanTrainer::new(config.clone(), data.len(), &device).unwrap();
+            let expected = stats(&mut whole, &data, 6);
+            let mut first = GanTrainer::new(config, data.len(), &device).unwrap();
+            let before = stats(&mut first, &data, 3);
+            assert_eq!(before, expected[..12]);
+            let bytes = save_run(&first).unwrap();
+            drop(first);
+            assert!(load_gan(&bytes, &device).unwrap().resume.is_some());
+            let mut resumed =
+                resume_trainer(&bytes, data.len(), &device, Optimizers::Restore).unwrap();
+            assert_eq!(resumed.steps(), 3);
+            assert_eq!(stats(&mut resumed, &data, 3), expected[12..]);
+        }
+    }
+
+    #[test]
+    fn run_checkpoints_are_refused_when_truncated_or_from_another_task() {
+        let device = Device::flex();
+        let data = crate::core::data::MnistSet::from_parts(vec![1; 4], vec![9; 4 * 784]).unwrap();
+        let config = TrainConfig::new()
+            .with_batch_size(2)
+            .with_architecture(ArchitectureConfig::new().with_latent_dim(4));
+        let trainer = GanTrainer::new(config, data.len(), &device).unwrap();
+        let bytes = save_run(&trainer).unwrap();
+        assert!(load_gan(&bytes, &device).is_ok());
+        let cut = &bytes[..bytes.len() - 10];
+        assert!(
+            matches!(load_gan(cut, &device), Err(CheckpointError::Format(m)) if m.contains("truncated"))
+        );
+        let text = String::from_utf8_lossy(&bytes).replace("\"task\":\"gan\"", "\"task\":\"cyc\"");
+        let other = text.into_bytes();
+        if other.len() == bytes.len() {
+            assert!(matches!(
+                load_gan(&other, &device),
+                Err(CheckpointError::WrongKind { .. })
+            ));
+        }
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! The binary is produced by `www/data/convert-mnist.mjs` (see its header for the layout).
 
 use burn::prelude::*;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use crate::core::rng::{self, Rng, RngState};
 
 /// Side of an MNIST image in pixels.
 pub const IMAGE_SIDE: usize = 28;
@@ -185,13 +186,25 @@ impl MnistSet {
 pub struct BatchSampler {
     order: Vec<usize>,
     position: usize,
-    rng: StdRng,
+    rng: Rng,
+}
+
+/// Where a [`BatchSampler`] is: the epoch's order, the position in it and the shuffling
+/// generator, so a resumed run sees the same batches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SamplerState {
+    /// This epoch's order of the digits.
+    pub order: Vec<u32>,
+    /// How many of them were used.
+    pub position: usize,
+    /// The generator that shuffles the next epoch.
+    pub rng: RngState,
 }
 
 impl BatchSampler {
     /// A sampler over `len` items, shuffled with `seed`.
     pub fn new(len: usize, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = rng::seeded(seed);
         let mut order: Vec<usize> = (0..len).collect();
         order.shuffle(&mut rng);
         Self {
@@ -199,6 +212,45 @@ impl BatchSampler {
             position: 0,
             rng,
         }
+    }
+
+    /// Number of items it draws from.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether it draws from nothing.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Where the sampler is.
+    pub fn state(&self) -> SamplerState {
+        SamplerState {
+            order: self.order.iter().map(|&i| i as u32).collect(),
+            position: self.position,
+            rng: RngState::of(&self.rng),
+        }
+    }
+
+    /// A sampler over `len` items continuing from `state` (`None` when it does not describe
+    /// an order of `len` items).
+    pub fn restore(state: &SamplerState, len: usize) -> Option<Self> {
+        let mut seen = vec![false; len];
+        for &i in &state.order {
+            let slot = seen.get_mut(i as usize)?;
+            if std::mem::replace(slot, true) {
+                return None;
+            }
+        }
+        if state.order.len() != len || state.position > len {
+            return None;
+        }
+        Some(Self {
+            order: state.order.iter().map(|&i| i as usize).collect(),
+            position: state.position,
+            rng: state.rng.restore()?,
+        })
     }
 
     /// The next `size` indices, reshuffling at each epoch boundary.

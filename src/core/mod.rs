@@ -9,6 +9,7 @@ pub mod loss;
 pub mod metrics;
 pub mod models;
 pub mod presets;
+pub mod rng;
 pub mod settings;
 pub mod train;
 pub mod train_settings;

@@ -7,17 +7,17 @@ use burn::module::{ModuleMapper, ModuleVisitor, Param, ParamId};
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
 use burn::prelude::*;
-use burn::tensor::Distribution;
+use burn::tensor::Bytes;
 use burn::tensor::activation::sigmoid;
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng as _;
 use rand_distr::{Distribution as _, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use crate::core::classifier::{Classifier, ClassifierConfig};
-use crate::core::data::{BatchSampler, MnistSet, NUM_CLASSES};
+use crate::core::data::{BatchSampler, MnistSet, NUM_CLASSES, SamplerState};
 use crate::core::loss::{GanLoss, gradient_penalty, r1_penalty};
 use crate::core::models::{ArchitectureConfig, Conditioning, Discriminator, Generator};
+use crate::core::rng::{self, Rng, RngState};
 
 /// Which optimiser updates a network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -343,35 +343,64 @@ pub struct GanTrainer {
     discriminator: Discriminator,
     opt_g: ModuleOptimizer,
     opt_d: ModuleOptimizer,
-    noise_rng: StdRng,
+    noise_rng: Rng,
     sampler: BatchSampler,
     ema: Option<Ema>,
     steps: u64,
     generator_sign: f32,
 }
 
+/// What a resumed run needs besides the networks and optimisers: the position of every random
+/// stream, so it continues exactly as the uninterrupted run would have.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainerState {
+    /// Generator steps taken.
+    pub steps: u64,
+    /// The generator of latent vectors, labels, interpolation weights and instance noise.
+    pub noise_rng: RngState,
+    /// The data order.
+    pub sampler: SamplerState,
+}
+
+/// Why a saved trainer state could not be restored.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    /// The random-stream or data-order state does not fit this run.
+    #[error("the saved random state does not fit this run (data set of another size?)")]
+    State,
+    /// An optimiser's saved state is unreadable.
+    #[error("the saved {0} optimiser state is unreadable: {1}")]
+    Optimizer(&'static str, String),
+}
+
 /// Standard-normal latent vectors `[n, dim]` drawn on the host (identical on every backend).
-pub fn latent_noise(rng: &mut StdRng, n: usize, dim: usize, device: &Device) -> Tensor<2> {
+pub fn latent_noise(rng: &mut Rng, n: usize, dim: usize, device: &Device) -> Tensor<2> {
     let values: Vec<f32> = (0..n * dim).map(|_| StandardNormal.sample(rng)).collect();
     Tensor::<1>::from_data(TensorData::new(values, [n * dim]), device).reshape([n, dim])
 }
 
 /// Uniformly random digit labels `[n]` drawn on the host.
-pub fn random_labels(rng: &mut StdRng, n: usize, device: &Device) -> Tensor<1, Int> {
+pub fn random_labels(rng: &mut Rng, n: usize, device: &Device) -> Tensor<1, Int> {
     let values: Vec<i64> = (0..n)
         .map(|_| rng.random_range(0..NUM_CLASSES as i64))
         .collect();
     Tensor::<1, Int>::from_data(TensorData::new(values, [n]), device)
 }
 
-fn add_instance_noise(images: Tensor<4>, sigma: f64) -> Tensor<4> {
+/// Adds Gaussian noise of standard deviation `sigma`, drawn on the host from the run's generator
+/// (so a resumed run adds the same noise).
+fn add_instance_noise(images: Tensor<4>, sigma: f64, rng: &mut Rng) -> Tensor<4> {
     if sigma > 0.0 {
-        let noise = Tensor::random(
-            images.dims(),
-            Distribution::Normal(0.0, sigma),
-            &images.device(),
-        );
-        images + noise
+        let dims = images.dims();
+        let n: usize = dims.iter().product();
+        let values: Vec<f32> = (0..n)
+            .map(|_| {
+                let z: f32 = StandardNormal.sample(rng);
+                sigma as f32 * z
+            })
+            .collect();
+        let noise = Tensor::<1>::from_data(TensorData::new(values, [n]), &images.device());
+        images + noise.reshape(dims)
     } else {
         images
     }
@@ -388,7 +417,7 @@ impl GanTrainer {
         Ok(Self {
             opt_g: config.optimizer_g.init(&config),
             opt_d: config.optimizer_d.init(&config),
-            noise_rng: StdRng::seed_from_u64(config.seed ^ 0x9e37_79b9),
+            noise_rng: rng::seeded(config.seed ^ 0x9e37_79b9),
             sampler: BatchSampler::new(data_len, config.seed),
             ema: (config.ema_decay > 0.0).then(|| Ema {
                 decay: config.ema_decay,
@@ -434,6 +463,54 @@ impl GanTrainer {
             }
         }
         self
+    }
+
+    /// The random streams' positions and the step count (see [`TrainerState`]).
+    pub fn state(&self) -> TrainerState {
+        TrainerState {
+            steps: self.steps,
+            noise_rng: RngState::of(&self.noise_rng),
+            sampler: self.sampler.state(),
+        }
+    }
+
+    /// Both optimisers' states (moments, step counts) as Burn optimiser records, G's first.
+    pub fn optimizer_records(&self) -> Result<(Vec<u8>, Vec<u8>), RestoreError> {
+        let g = self
+            .opt_g
+            .into_bytes()
+            .map_err(|e| RestoreError::Optimizer("generator", e.to_string()))?;
+        let d = self
+            .opt_d
+            .into_bytes()
+            .map_err(|e| RestoreError::Optimizer("discriminator", e.to_string()))?;
+        Ok((g.to_vec(), d.to_vec()))
+    }
+
+    /// Continues a saved run: its random streams, step count and, given `(G, D)` optimiser
+    /// records, the optimiser states (after [`GanTrainer::with_networks`] restored the networks,
+    /// whose parameter ids the records use).
+    pub fn resume(
+        mut self,
+        state: &TrainerState,
+        optimizers: Option<(&[u8], &[u8])>,
+    ) -> Result<Self, RestoreError> {
+        self.noise_rng = state.noise_rng.restore().ok_or(RestoreError::State)?;
+        self.sampler =
+            BatchSampler::restore(&state.sampler, self.sampler.len()).ok_or(RestoreError::State)?;
+        self.steps = state.steps;
+        let Some((optimizer_g, optimizer_d)) = optimizers else {
+            return Ok(self);
+        };
+        let fresh_g = self.config.optimizer_g.init(&self.config);
+        self.opt_g = fresh_g
+            .from_bytes(Bytes::from_bytes_vec(optimizer_g.to_vec()))
+            .map_err(|e| RestoreError::Optimizer("generator", e.to_string()))?;
+        let fresh_d = self.config.optimizer_d.init(&self.config);
+        self.opt_d = fresh_d
+            .from_bytes(Bytes::from_bytes_vec(optimizer_d.to_vec()))
+            .map_err(|e| RestoreError::Optimizer("discriminator", e.to_string()))?;
+        Ok(self)
     }
 
     /// The moving-average generator and its number of updates, when the run keeps one and it
@@ -504,8 +581,8 @@ impl GanTrainer {
             &self.device,
         );
         let fake = self.generator.forward(z, g_labels).detach();
-        let real = add_instance_noise(real, sigma);
-        let fake = add_instance_noise(fake, sigma);
+        let real = add_instance_noise(real, sigma, &mut self.noise_rng);
+        let fake = add_instance_noise(fake, sigma, &mut self.noise_rng);
         let out_real = self.discriminator.forward(real.clone(), d_labels.clone());
         let out_fake = self.discriminator.forward(fake.clone(), d_labels.clone());
         let d_real = self.mean_output(out_real.score.clone());
@@ -576,7 +653,11 @@ impl GanTrainer {
         let d_labels = labels
             .clone()
             .filter(|_| conditioning == Conditioning::Cgan);
-        let fake = add_instance_noise(self.generator.forward(z, labels.clone()), sigma);
+        let fake = add_instance_noise(
+            self.generator.forward(z, labels.clone()),
+            sigma,
+            &mut self.noise_rng,
+        );
         let out = self.discriminator.forward(fake, d_labels);
         let mut g_loss = config.loss.generator(out.score);
         if let (Some(classes), Some(labels)) = (out.classes, labels) {

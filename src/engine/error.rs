@@ -4,6 +4,7 @@ use burn::prelude::*;
 
 use crate::core::checkpoint::CheckpointError;
 use crate::core::train::StepError;
+use crate::engine::protocol::{ErrorKind, WorkerError};
 
 /// Why the engine could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +21,16 @@ pub enum EngineError {
     /// The device returned something of the wrong size.
     #[error("unexpected result from the device: {0}")]
     Shape(String),
+}
+
+impl From<EngineError> for WorkerError {
+    fn from(e: EngineError) -> Self {
+        let kind = match e {
+            EngineError::Checkpoint(_) => ErrorKind::Checkpoint,
+            _ => ErrorKind::Training,
+        };
+        WorkerError::new(kind, e.to_string())
+    }
 }
 
 /// Reads a float tensor back asynchronously (so it also works on browser WebGPU).

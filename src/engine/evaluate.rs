@@ -6,8 +6,6 @@
 //! natively (where callers block on it).
 
 use burn::prelude::*;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use crate::core::checkpoint;
 use crate::core::classifier::Classifier;
@@ -91,7 +89,7 @@ pub fn generate_samples(
     seed: u64,
     device: &Device,
 ) -> (Vec<Tensor<4>>, Option<Vec<u8>>) {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = crate::core::rng::seeded(seed);
     let labels: Vec<u8> = (0..n).map(|i| (i % NUM_CLASSES) as u8).collect();
     let images = (0..n)
         .step_by(CHUNK)

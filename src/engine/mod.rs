@@ -12,5 +12,7 @@ pub mod worker;
 
 pub use error::EngineError;
 pub use evaluate::{METRICS_SAMPLES, REAL_REFERENCE};
-pub use protocol::{BackendChoice, BackendInfo, Command, Event, StepRecord, ToWorker};
+pub use protocol::{
+    BackendChoice, BackendInfo, Command, ErrorKind, Event, StepRecord, ToWorker, WorkerError,
+};
 pub use session::{Engine, SAMPLE_GRID};

@@ -67,8 +67,15 @@ pub enum Command {
     SampleEvery(u32),
     /// Pause automatically once this step is reached (`None`: never).
     PauseAt(Option<u64>),
-    /// Continue from a checkpoint made by the CLI or the page.
-    LoadCheckpoint(Vec<u8>),
+    /// Continue from a checkpoint made by the CLI or the page. The bytes travel beside the
+    /// message as a transferable buffer, never as JSON (see [`ToWorker::take_payload`]).
+    LoadCheckpoint {
+        /// The checkpoint file's bytes.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// Save the run as a checkpoint: answered by [`Event::Checkpoint`].
+    SaveCheckpoint,
     /// Conditional models: the digits the sample grid shows, one row each (empty: all ten).
     Digits(Vec<u8>),
     /// Compute the quality metrics every this many steps while training (0: never).
@@ -132,8 +139,129 @@ pub enum Event {
     Applied(TrainConfig),
     /// Settings were refused; the current run is untouched.
     Rejected(FieldErrors),
-    /// Something went wrong; the current run is untouched when possible.
-    Error(String),
+    /// The run as a checkpoint file, asked for by [`Command::SaveCheckpoint`]. The bytes travel
+    /// beside the message as a transferable buffer (see [`Event::take_payload`]).
+    Checkpoint {
+        /// Step the checkpoint was taken at.
+        step: u64,
+        /// A file name that says what the run is.
+        file_name: String,
+        /// The checkpoint file's bytes.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// Something went wrong: shown once; the current run is untouched unless it is fatal.
+    Error(WorkerError),
+}
+
+/// What kind of thing went wrong at the worker boundary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorKind {
+    /// The worker could not start: assets failed to load or the first settings were unusable.
+    Startup,
+    /// A command came before the worker was initialised.
+    NotReady,
+    /// A message could not be read.
+    Malformed,
+    /// A checkpoint could not be read or written.
+    Checkpoint,
+    /// A training step, sample grid or evaluation failed.
+    Training,
+    /// The worker was initialised twice.
+    AlreadyStarted,
+}
+
+/// An error crossing the worker boundary: what kind, what happened, and whether the worker can
+/// go on (non-fatal: the run is kept) or has stopped (fatal: reload the page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct WorkerError {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// What happened, for the user.
+    pub message: String,
+    /// The worker has stopped.
+    pub fatal: bool,
+}
+
+impl WorkerError {
+    /// A failure the worker recovers from (the run is kept).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            fatal: false,
+        }
+    }
+
+    /// A failure that stops the worker.
+    pub fn fatal(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            fatal: true,
+        }
+    }
+}
+
+impl Event {
+    /// Takes the bytes that travel beside this event's JSON (a checkpoint), if any.
+    pub fn take_payload(&mut self) -> Option<Vec<u8>> {
+        match self {
+            Event::Checkpoint { bytes, .. } => Some(std::mem::take(bytes)),
+            _ => None,
+        }
+    }
+
+    /// Puts back the bytes that travelled beside the JSON.
+    pub fn set_payload(&mut self, payload: Vec<u8>) {
+        if let Event::Checkpoint { bytes, .. } = self {
+            *bytes = payload;
+        }
+    }
+}
+
+impl ToWorker {
+    /// Takes the bytes that travel beside this message's JSON (a checkpoint), if any.
+    pub fn take_payload(&mut self) -> Option<Vec<u8>> {
+        match self {
+            ToWorker::Command(Command::LoadCheckpoint { bytes }) => Some(std::mem::take(bytes)),
+            _ => None,
+        }
+    }
+
+    /// Reads a message: its JSON and the bytes that travelled beside it.
+    pub fn decode(json: &str, payload: Option<Vec<u8>>) -> Result<Self, WorkerError> {
+        let mut message: ToWorker = serde_json::from_str(json).map_err(|e| {
+            WorkerError::new(
+                ErrorKind::Malformed,
+                format!("the worker could not read a message: {e}"),
+            )
+        })?;
+        match (&mut message, payload) {
+            (ToWorker::Command(Command::LoadCheckpoint { bytes }), Some(p)) => *bytes = p,
+            (ToWorker::Command(Command::LoadCheckpoint { .. }), None) => {
+                return Err(WorkerError::new(
+                    ErrorKind::Malformed,
+                    "a checkpoint message arrived without its file",
+                ));
+            }
+            _ => {}
+        }
+        Ok(message)
+    }
+}
+
+/// What a worker does with a message before it is initialised: [`ToWorker::Init`] gives the
+/// backend and first settings; anything else is answered with a [`ErrorKind::NotReady`] error.
+pub fn before_init(message: ToWorker) -> Result<(BackendChoice, TrainConfig), WorkerError> {
+    match message {
+        ToWorker::Init { backend, config } => Ok((backend, config)),
+        ToWorker::Command(_) => Err(WorkerError::new(
+            ErrorKind::NotReady,
+            "the worker is still starting; a command sent before it was ready was ignored",
+        )),
+    }
 }
 
 /// A message from the page to its training worker.
@@ -148,4 +276,82 @@ pub enum ToWorker {
     },
     /// Any engine command.
     Command(Command),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json<T: Serialize>(value: &T) -> String {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_message_survives_json_and_files_travel_beside_it() {
+        let commands = vec![
+            Command::Reset(TrainConfig::new().with_seed(9)),
+            Command::Update(TrainConfig::new().with_lr_g(1e-3)),
+            Command::Start,
+            Command::Pause,
+            Command::Step,
+            Command::SampleEvery(3),
+            Command::PauseAt(Some(12)),
+            Command::Digits(vec![1, 7]),
+            Command::MetricsEvery(0),
+            Command::Evaluate,
+            Command::SaveCheckpoint,
+        ];
+        for c in commands {
+            let message = ToWorker::Command(c);
+            let back = ToWorker::decode(&json(&message), None).unwrap();
+            assert_eq!(json(&back), json(&message));
+        }
+        let mut load = ToWorker::Command(Command::LoadCheckpoint {
+            bytes: vec![1, 2, 3],
+        });
+        let payload = load.take_payload();
+        assert_eq!(payload.as_deref(), Some(&[1u8, 2, 3][..]));
+        let text = json(&load);
+        assert!(!text.contains('3'), "the file is not in the JSON: {text}");
+        match ToWorker::decode(&text, payload) {
+            Ok(ToWorker::Command(Command::LoadCheckpoint { bytes })) => {
+                assert_eq!(bytes, [1, 2, 3])
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut saved = Event::Checkpoint {
+            step: 4,
+            file_name: "a.bpk".into(),
+            bytes: vec![9; 100],
+        };
+        let file = saved.take_payload();
+        let mut back: Event = serde_json::from_str(&json(&saved)).unwrap();
+        back.set_payload(file.unwrap_or_default());
+        assert!(matches!(back, Event::Checkpoint { step: 4, ref bytes, .. } if bytes.len() == 100));
+        let error = Event::Error(WorkerError::fatal(ErrorKind::Startup, "no data"));
+        let back: Event = serde_json::from_str(&json(&error)).unwrap();
+        assert!(matches!(back, Event::Error(e) if e.fatal && e.kind == ErrorKind::Startup));
+    }
+
+    #[test]
+    fn early_malformed_and_fileless_messages_get_typed_errors() {
+        let early = before_init(ToWorker::Command(Command::Start)).unwrap_err();
+        assert_eq!(early.kind, ErrorKind::NotReady);
+        assert!(!early.fatal);
+        let init = ToWorker::Init {
+            backend: BackendChoice::Cpu,
+            config: TrainConfig::new(),
+        };
+        assert!(before_init(init).is_ok());
+        for junk in ["", "{", "{\"Command\":\"Fly\"}", "[1,2]"] {
+            let e = ToWorker::decode(junk, None).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Malformed, "{junk}");
+        }
+        let fileless = json(&ToWorker::Command(Command::LoadCheckpoint {
+            bytes: Vec::new(),
+        }));
+        let e = ToWorker::decode(&fileless, None).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Malformed);
+        assert!(e.message.contains("without its file"));
+    }
 }

@@ -1,10 +1,8 @@
 use std::rc::Rc;
 
 use burn::prelude::*;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 
-use crate::core::checkpoint::{self, CheckpointError};
+use crate::core::checkpoint::{self, Optimizers};
 use crate::core::classifier::Classifier;
 use crate::core::data::{MnistSet, to_bytes};
 use crate::core::metrics::{ClassStats, FeatureStats};
@@ -44,6 +42,7 @@ pub struct Engine {
     digits: Vec<u8>,
     real_stats: Option<FeatureStats>,
     clock: fn() -> f64,
+    optimizers: Optimizers,
 }
 
 impl Engine {
@@ -70,21 +69,38 @@ impl Engine {
             digits: (0..10).collect(),
             real_stats: None,
             clock,
+            optimizers: Optimizers::Restore,
         })
     }
 
+    /// Whether loading a checkpoint restores the optimisers' states (the default) or starts
+    /// them afresh (the browser worker: see [`Optimizers::Fresh`]).
+    pub fn with_optimizers_on_load(mut self, optimizers: Optimizers) -> Self {
+        self.optimizers = optimizers;
+        self
+    }
+
     fn make_run(config: TrainConfig, data: &MnistSet, device: &Device) -> Result<Run, FieldErrors> {
-        let latent = config.architecture.latent_dim;
-        let mut rng = StdRng::seed_from_u64(config.seed.wrapping_add(1000));
-        let trainer = GanTrainer::new(config, data.len(), device)?;
-        let fixed_z = latent_noise(&mut rng, SAMPLE_GRID, latent, device);
-        Ok(Run {
+        Ok(Self::run_of(GanTrainer::new(config, data.len(), device)?))
+    }
+
+    /// A run around `trainer`, with the sample grid's fixed latent batch of its seed.
+    fn run_of(trainer: GanTrainer) -> Run {
+        let config = trainer.config();
+        let mut rng = crate::core::rng::seeded(config.seed.wrapping_add(1000));
+        let fixed_z = latent_noise(
+            &mut rng,
+            SAMPLE_GRID,
+            config.architecture.latent_dim,
+            trainer.device(),
+        );
+        Run {
             trainer,
             fixed_z,
             elapsed_ms: 0.0,
             last_sample_step: None,
             last_metrics_step: None,
-        })
+        }
     }
 
     /// Whether the engine trains continuously.
@@ -164,45 +180,49 @@ impl Engine {
                 Vec::new()
             }
             Command::Evaluate => self.metrics_event().await,
-            Command::LoadCheckpoint(bytes) => match self.load_checkpoint(&bytes) {
+            Command::SaveCheckpoint => match self.checkpoint() {
+                Ok(bytes) => {
+                    let config = self.run.trainer.config();
+                    let step = self.run.trainer.steps();
+                    vec![Event::Checkpoint {
+                        step,
+                        file_name: format!(
+                            "gan-{}-{}-step{step}.bpk",
+                            config.architecture.kind.id(),
+                            config.loss.id()
+                        ),
+                        bytes,
+                    }]
+                }
+                Err(e) => vec![Event::Error(e.into())],
+            },
+            Command::LoadCheckpoint { bytes } => match self.load_checkpoint(&bytes) {
                 Ok(()) => {
                     self.running = false;
                     let mut events = vec![Event::Running(false)];
                     events.extend(self.announce().await);
                     events
                 }
-                Err(e) => vec![Event::Error(e.to_string())],
+                Err(e) => vec![Event::Error(e.into())],
             },
         }
     }
 
-    fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
-        let loaded = checkpoint::load_gan(bytes, &self.device)?;
-        let run = Self::make_run(loaded.config, &self.data, &self.device)
-            .map_err(|e| CheckpointError::Config(e.to_string()))?;
-        let networks = loaded.networks;
-        let trainer = run.trainer.with_networks(
-            networks.generator,
-            networks.discriminator,
-            networks.ema_generator.map(|g| (g, loaded.ema_updates)),
-            loaded.steps,
-        );
-        self.run = Run { trainer, ..run };
+    /// Continues the run of a checkpoint (from the page or the CLI) instead of the current one;
+    /// on error the current run is kept.
+    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
+        let trainer =
+            checkpoint::resume_trainer(bytes, self.data.len(), &self.device, self.optimizers)?;
+        self.run = Self::run_of(trainer);
         Ok(())
     }
 
-    /// Saves the current run as a checkpoint (burnpack bytes).
+    /// Saves the current run as a run checkpoint ([`checkpoint::save_run`]): resuming it
+    /// continues exactly.
     ///
     /// Reads weights synchronously: call it natively or on the CPU backend.
     pub fn checkpoint(&self) -> Result<Vec<u8>, EngineError> {
-        let t = &self.run.trainer;
-        Ok(checkpoint::save_gan(
-            t.generator(),
-            t.discriminator(),
-            t.ema_generator(),
-            t.config(),
-            t.steps(),
-        )?)
+        Ok(checkpoint::save_run(&self.run.trainer)?)
     }
 
     /// While running: trains for about 200 ms, then reports progress (and samples when due).
@@ -248,7 +268,7 @@ impl Engine {
                 Ok(record) => records.push(record),
                 Err(e) => {
                     self.running = false;
-                    return vec![Event::Error(e.to_string()), Event::Running(false)];
+                    return vec![Event::Error(e.into()), Event::Running(false)];
                 }
             }
             let at_limit = self
@@ -286,7 +306,7 @@ impl Engine {
     async fn samples_event(&mut self) -> Vec<Event> {
         match self.samples().await {
             Ok(event) => vec![event],
-            Err(e) => vec![Event::Error(e.to_string())],
+            Err(e) => vec![Event::Error(e.into())],
         }
     }
 
@@ -342,7 +362,7 @@ impl Engine {
     async fn metrics_event(&mut self) -> Vec<Event> {
         match self.metrics().await {
             Ok(event) => vec![event],
-            Err(e) => vec![Event::Error(e.to_string())],
+            Err(e) => vec![Event::Error(e.into())],
         }
     }
 
@@ -435,15 +455,19 @@ mod tests {
         }
         let bytes = a.checkpoint().unwrap();
         let mut b = engine(TrainConfig::new());
-        let events = pollster::block_on(b.handle(Command::LoadCheckpoint(bytes)));
+        let events = pollster::block_on(b.handle(Command::LoadCheckpoint { bytes }));
         assert!(
             events
                 .iter()
                 .any(|ev| matches!(ev, Event::Started { step: 2, .. }))
         );
         assert_eq!(b.trainer().config().architecture.kind, ModelKind::Dcgan);
-        let events = pollster::block_on(b.handle(Command::LoadCheckpoint(b"junk".to_vec())));
-        assert!(matches!(&events[0], Event::Error(m) if m.contains("checkpoint")));
+        let events = pollster::block_on(b.handle(Command::LoadCheckpoint {
+            bytes: b"junk".to_vec(),
+        }));
+        assert!(
+            matches!(&events[0], Event::Error(e) if e.kind == crate::engine::ErrorKind::Checkpoint && e.message.contains("checkpoint") && !e.fatal)
+        );
         assert_eq!(b.trainer().steps(), 2);
     }
 
@@ -516,7 +540,7 @@ mod tests {
 
         // A run loaded from it samples from the restored average, not from the raw G.
         let mut b = start(TrainConfig::new());
-        pollster::block_on(b.handle(Command::LoadCheckpoint(bytes)));
+        pollster::block_on(b.handle(Command::LoadCheckpoint { bytes }));
         let resumed = metrics_of(pollster::block_on(b.handle(Command::Evaluate)));
         assert_eq!(resumed, engine_metrics);
         let raw = b.trainer().generator().valid();

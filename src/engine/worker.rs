@@ -11,7 +11,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::{BackendChoice, BackendInfo, Engine, Event, ToWorker};
+use super::protocol::before_init;
+use super::{BackendChoice, BackendInfo, Engine, ErrorKind, Event, ToWorker, WorkerError};
 use crate::core::checkpoint;
 use crate::core::data::MnistSet;
 use crate::core::train::TrainConfig;
@@ -24,17 +25,50 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
+/// Posts events: JSON text, or `[JSON, ArrayBuffer]` with the buffer transferred when a file
+/// travels with the event.
 fn post(events: Vec<Event>) {
-    for event in events {
-        match serde_json::to_string(&event) {
-            Ok(json) => {
-                if let Err(e) = scope().post_message(&JsValue::from_str(&json)) {
-                    web_sys::console::error_2(&"posting an event failed".into(), &e);
-                }
+    for mut event in events {
+        let payload = event.take_payload();
+        let json = match serde_json::to_string(&event) {
+            Ok(json) => JsValue::from_str(&json),
+            Err(e) => {
+                web_sys::console::error_1(&format!("encoding an event failed: {e}").into());
+                continue;
             }
-            Err(e) => web_sys::console::error_1(&format!("encoding an event failed: {e}").into()),
+        };
+        let sent = match payload {
+            None => scope().post_message(&json),
+            Some(bytes) => {
+                let buffer = js_sys::Uint8Array::from(&bytes[..]).buffer();
+                scope().post_message_with_transfer(
+                    &js_sys::Array::of2(&json, &buffer),
+                    &js_sys::Array::of1(&buffer),
+                )
+            }
+        };
+        if let Err(e) = sent {
+            web_sys::console::error_2(&"posting an event failed".into(), &e);
         }
     }
+}
+
+/// Reads a message from the page: JSON text, or `[JSON, ArrayBuffer]` with a file.
+fn receive(data: JsValue) -> Result<ToWorker, WorkerError> {
+    let (json, payload) = match data.dyn_into::<js_sys::Array>() {
+        Ok(parts) => (
+            parts.get(0),
+            Some(js_sys::Uint8Array::new(&parts.get(1)).to_vec()),
+        ),
+        Err(data) => (data, None),
+    };
+    let text = json.as_string().ok_or_else(|| {
+        WorkerError::new(
+            ErrorKind::Malformed,
+            "the worker got a message that is not text",
+        )
+    })?;
+    ToWorker::decode(&text, payload)
 }
 
 fn js_error(context: &str, e: JsValue) -> String {
@@ -181,6 +215,7 @@ async fn start(backend: BackendChoice, config: TrainConfig) -> Result<Engine, St
         config,
         js_sys::Date::now,
     )
+    .map(|engine| engine.with_optimizers_on_load(checkpoint::Optimizers::Fresh))
     .map_err(|errors| errors.to_string())
 }
 
@@ -192,40 +227,36 @@ async fn yield_to_event_loop() {
 /// Runs the worker: call once from the worker binary's `main`.
 pub fn run() {
     let (tx, mut rx) = mpsc::unbounded::<ToWorker>();
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let Some(text) = event.data().as_string() else {
-            post(vec![Event::Error(
-                "the worker got a message that is not text".into(),
-            )]);
-            return;
-        };
-        match serde_json::from_str::<ToWorker>(&text) {
-            Ok(message) => {
-                let _ = tx.unbounded_send(message);
+    let onmessage =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            match receive(event.data()) {
+                Ok(message) => {
+                    let _ = tx.unbounded_send(message);
+                }
+                Err(e) => post(vec![Event::Error(e)]),
             }
-            Err(e) => post(vec![Event::Error(format!(
-                "the worker could not read a message: {e}"
-            ))]),
-        }
-    });
+        });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(vec![Event::Listening]);
 
     wasm_bindgen_futures::spawn_local(async move {
         let mut engine = loop {
-            match rx.next().await {
-                Some(ToWorker::Init { backend, config }) => match start(backend, config).await {
+            let Some(message) = rx.next().await else {
+                return;
+            };
+            match before_init(message) {
+                Ok((backend, config)) => match start(backend, config).await {
                     Ok(engine) => break engine,
                     Err(e) => {
-                        post(vec![Event::Error(format!("could not start training: {e}"))]);
+                        post(vec![Event::Error(WorkerError::fatal(
+                            ErrorKind::Startup,
+                            format!("could not start training: {e}"),
+                        ))]);
                         return;
                     }
                 },
-                Some(ToWorker::Command(_)) => {
-                    post(vec![Event::Error("command before Init ignored".into())])
-                }
-                None => return,
+                Err(e) => post(vec![Event::Error(e)]),
             }
         };
         post(engine.announce().await);
@@ -241,9 +272,10 @@ pub fn run() {
             } else {
                 match rx.next().await {
                     Some(ToWorker::Command(command)) => post(engine.handle(command).await),
-                    Some(ToWorker::Init { .. }) => {
-                        post(vec![Event::Error("the worker is already running".into())])
-                    }
+                    Some(ToWorker::Init { .. }) => post(vec![Event::Error(WorkerError::new(
+                        ErrorKind::AlreadyStarted,
+                        "the worker is already running; the second Init was ignored",
+                    ))]),
                     None => return,
                 }
             }

@@ -1,10 +1,13 @@
-//! The page's side of the worker channel: spawns the training worker and exchanges JSON.
+//! The page's side of the worker channel: spawns the training worker and exchanges messages,
+//! JSON text, or `[JSON, ArrayBuffer]` when a file travels with the message (transferred, not
+//! copied, and never encoded as JSON).
 
+use js_sys::{Array, ArrayBuffer};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
 
-use crate::engine::{Event, ToWorker};
+use crate::engine::{ErrorKind, Event, ToWorker, WorkerError};
 
 /// Trunk's loader for the worker bin (see `index.html`).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -15,18 +18,38 @@ pub struct WorkerBridge {
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
 }
 
+fn malformed(message: String) -> Event {
+    Event::Error(WorkerError::new(ErrorKind::Malformed, message))
+}
+
+fn decode(data: JsValue) -> (Event, Option<ArrayBuffer>) {
+    let (json, buffer) = match data.dyn_into::<Array>() {
+        Ok(parts) => (parts.get(0), parts.get(1).dyn_into::<ArrayBuffer>().ok()),
+        Err(data) => (data, None),
+    };
+    let Some(text) = json.as_string() else {
+        return (
+            malformed("the worker sent a message that is not text".into()),
+            None,
+        );
+    };
+    match serde_json::from_str(&text) {
+        Ok(event) => (event, buffer),
+        Err(e) => (malformed(format!("unreadable worker message: {e}")), None),
+    }
+}
+
 impl WorkerBridge {
-    /// Starts the worker; `on_event` receives every event it posts.
-    pub fn spawn(mut on_event: impl FnMut(Event) + 'static) -> Result<Self, String> {
+    /// Starts the worker; `on_event` receives every event it posts, with the buffer that came
+    /// with it (a checkpoint file).
+    pub fn spawn(
+        mut on_event: impl FnMut(Event, Option<ArrayBuffer>) + 'static,
+    ) -> Result<Self, String> {
         let worker = Worker::new(WORKER_URL)
             .map_err(|e| format!("could not start the training worker: {e:?}"))?;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-            let event = match message.data().as_string() {
-                Some(text) => serde_json::from_str(&text)
-                    .unwrap_or_else(|e| Event::Error(format!("unreadable worker message: {e}"))),
-                None => Event::Error("the worker sent a message that is not text".into()),
-            };
-            on_event(event);
+            let (event, buffer) = decode(message.data());
+            on_event(event, buffer);
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         Ok(Self {
@@ -35,16 +58,34 @@ impl WorkerBridge {
         })
     }
 
+    fn post(&self, message: &ToWorker, buffer: Option<ArrayBuffer>) {
+        let json = match serde_json::to_string(message) {
+            Ok(json) => JsValue::from_str(&json),
+            Err(e) => {
+                web_sys::console::error_1(&format!("encoding a message failed: {e}").into());
+                return;
+            }
+        };
+        let sent = match buffer {
+            None => self.worker.post_message(&json),
+            Some(buffer) => self
+                .worker
+                .post_message_with_transfer(&Array::of2(&json, &buffer), &Array::of1(&buffer)),
+        };
+        if let Err(e) = sent {
+            web_sys::console::error_2(&"sending to the worker failed".into(), &e);
+        }
+    }
+
     /// Sends a message to the worker.
     pub fn send(&self, message: &ToWorker) {
-        match serde_json::to_string(message) {
-            Ok(json) => {
-                if let Err(e) = self.worker.post_message(&JsValue::from_str(&json)) {
-                    web_sys::console::error_2(&"sending to the worker failed".into(), &e);
-                }
-            }
-            Err(e) => web_sys::console::error_1(&format!("encoding a message failed: {e}").into()),
-        }
+        self.post(message, None);
+    }
+
+    /// Sends a message with a file, transferring the buffer to the worker (it is empty here
+    /// afterwards).
+    pub fn send_with_buffer(&self, message: &ToWorker, buffer: ArrayBuffer) {
+        self.post(message, Some(buffer));
     }
 }
 

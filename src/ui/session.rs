@@ -2,7 +2,9 @@
 //! engine events. It outlives the view (going home and back keeps the run), and views reach it
 //! through Leptos context.
 
+use js_sys::{Array, ArrayBuffer};
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::bridge::WorkerBridge;
 use super::controls::Form;
@@ -74,6 +76,10 @@ pub struct TrainSession {
     pub pause_at: RwSignal<String>,
     /// The settings of the run in the worker.
     pub run_config: RwSignal<Option<TrainConfig>>,
+    /// The worker reported a fatal error and has stopped.
+    pub stopped: RwSignal<bool>,
+    /// The checkpoint file being loaded.
+    pub loading: RwSignal<Option<String>>,
     options: StoredValue<PageOptions>,
     bridge: StoredValue<Option<WorkerBridge>, LocalStorage>,
 }
@@ -105,10 +111,12 @@ impl TrainSession {
             notice: RwSignal::new(None),
             pause_at: RwSignal::new(options.pause_at.map(|p| p.to_string()).unwrap_or_default()),
             run_config: RwSignal::new(None),
+            stopped: RwSignal::new(false),
+            loading: RwSignal::new(None),
             options: StoredValue::new(options.clone()),
             bridge: StoredValue::new_local(None),
         };
-        match WorkerBridge::spawn(move |event| session.on_event(event)) {
+        match WorkerBridge::spawn(move |event, buffer| session.on_event(event, buffer)) {
             Ok(b) => session.bridge.set_value(Some(b)),
             Err(e) => session.error.set(Some(e)),
         }
@@ -120,6 +128,15 @@ impl TrainSession {
         self.bridge.with_value(|b| {
             if let Some(b) = b {
                 b.send(&message)
+            }
+        })
+    }
+
+    /// Sends a message with a file, whose buffer is transferred to the worker.
+    pub fn send_with_buffer(&self, message: ToWorker, buffer: ArrayBuffer) {
+        self.bridge.with_value(|b| {
+            if let Some(b) = b {
+                b.send_with_buffer(&message, buffer)
             }
         })
     }
@@ -159,7 +176,7 @@ impl TrainSession {
         }
     }
 
-    fn on_event(&self, event: Event) {
+    fn on_event(&self, event: Event, buffer: Option<ArrayBuffer>) {
         match event {
             Event::Listening => {
                 let options = self.options.get_value();
@@ -195,6 +212,12 @@ impl TrainSession {
                 self.form.set(&config);
                 self.run_config.set(Some(config));
                 self.write_address();
+                if let Some(name) = self.loading.get_untracked() {
+                    self.loading.set(None);
+                    self.notice.set(Some(format!(
+                        "Continuing {name} from step {step}: networks, moving average, settings and random streams restored; in the page the optimisers' moments start afresh (`gan-playground train --resume {name}` continues exactly)."
+                    )));
+                }
             }
             Event::Applied(config) => {
                 self.probabilistic.set(config.loss.is_probabilistic());
@@ -241,7 +264,45 @@ impl TrainSession {
             }
             Event::Running(r) => self.running.set(r),
             Event::Rejected(errors) => self.form.errors.set(errors.0),
-            Event::Error(message) => self.error.set(Some(message)),
+            Event::Checkpoint {
+                step, file_name, ..
+            } => match buffer.map(|b| download(&b, &file_name)) {
+                Some(Ok(())) => self.notice.set(Some(format!(
+                    "Saved {file_name} (step {step}). Load it here or continue it with `gan-playground train --resume {file_name}`."
+                ))),
+                Some(Err(e)) => self.error.set(Some(format!("could not save the checkpoint: {e:?}"))),
+                None => self.error.set(Some("the checkpoint arrived without its file".into())),
+            },
+            Event::Error(e) => {
+                self.loading.set(None);
+                if e.fatal {
+                    self.stopped.set(true);
+                    self.ready.set(false);
+                    self.running.set(false);
+                }
+                self.error.set(Some(e.message));
+            }
         }
     }
+}
+
+/// Offers `buffer` as a file download named `name` (the buffer is not copied into wasm).
+fn download(buffer: &ArrayBuffer, name: &str) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob =
+        web_sys::Blob::new_with_buffer_source_sequence_and_options(&Array::of1(buffer), &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // Revoke once the browser has started the download.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
 }

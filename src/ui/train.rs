@@ -9,7 +9,9 @@ use super::options::train_hash;
 use super::samples::{ClassHistogram, QualityPanel, SampleGrid};
 use super::session::TrainSession;
 use crate::core::presets::Preset;
-use crate::engine::{BackendChoice, Command};
+use wasm_bindgen::JsCast;
+
+use crate::engine::{BackendChoice, Command, ToWorker};
 
 fn fmt_duration(ms: f64) -> String {
     let s = (ms / 1000.0) as u64;
@@ -44,6 +46,7 @@ pub fn TrainView() -> impl IntoView {
         notice,
         pause_at,
         run_config,
+        stopped,
         ..
     } = session;
     let command = move |c: Command| session.command(c);
@@ -170,7 +173,6 @@ pub fn TrainView() -> impl IntoView {
         }
     };
     let load_checkpoint = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
         let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -182,11 +184,14 @@ pub fn TrainView() -> impl IntoView {
         };
         input.set_value("");
         notice.set(Some(format!("Loading {}…", file.name())));
+        session.loading.set(Some(file.name()));
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => command(Command::LoadCheckpoint(
-                    js_sys::Uint8Array::new(&buffer).to_vec(),
-                )),
+                // The file's buffer moves to the worker as it is: no copy, no JSON.
+                Ok(buffer) => session.send_with_buffer(
+                    ToWorker::Command(Command::LoadCheckpoint { bytes: Vec::new() }),
+                    buffer.unchecked_into(),
+                ),
                 Err(e) => error.set(Some(format!("could not read {}: {e:?}", file.name()))),
             }
         });
@@ -289,7 +294,6 @@ pub fn TrainView() -> impl IntoView {
         </div>
         {move || share_link.get().map(|url| view! {
             <p class="share">"Link copied: " <input id="share-link" readonly prop:value=url.clone() on:focus=move |ev| {
-                use wasm_bindgen::JsCast;
                 if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { input.select(); }
             } /><button on:click=move |_| share_link.set(None)>"close"</button></p>
         })}
@@ -319,12 +323,17 @@ pub fn TrainView() -> impl IntoView {
                     <span>"Metrics every (steps) ⚡"</span>
                     <input id="field-metrics_every" type="text" inputmode="numeric" prop:value=move || metrics_every.get() on:input=move |ev| metrics_every.set(event_target_value(&ev)) />
                 </label>
-                <label class="field load" title="Continue from a checkpoint.bpk written by `gan-playground train` (Burn burnpack: G, D and the run's settings). A file that is not a checkpoint is refused and the current run kept.">
-                    <span>"Load checkpoint"</span>
-                    <input id="load-checkpoint" type="file" accept=".bpk" disabled=move || !ready.get() on:change=load_checkpoint />
-                </label>
+                <div class="checkpoints">
+                    <button id="download-checkpoint" disabled=move || !ready.get() on:click=move |_| command(Command::SaveCheckpoint)
+                        title="Save this run as a file: G, D, the EMA generator, both optimisers' states, the step count, the settings and the random streams. Loading it here or with `gan-playground train --resume FILE` continues exactly where it stopped.">"Download checkpoint"</button>
+                    <label class="field load" title="Continue a run saved with Download checkpoint or written by `gan-playground train` (its checkpoint.bpk). A file that is not a checkpoint is refused and the current run kept.">
+                        <span>"Load checkpoint"</span>
+                        <input id="load-checkpoint" type="file" accept=".bpk" disabled=move || !ready.get() on:change=load_checkpoint />
+                    </label>
+                </div>
                 {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
                 {move || error.get().map(|e| view! { <p class="error-banner" id="error" role="alert">{e}
+                    {move || stopped.get().then(|| view! { " The training worker has stopped. " <button on:click=move |_| { let _ = web_sys::window().map(|w| w.location().reload()); }>"Reload"</button> })}
                     <button on:click=move |_| error.set(None)>"dismiss"</button></p> })}
             </section>
             <section class="live">

@@ -100,3 +100,42 @@ test("garbage in the address gets a dismissable notice and a working view", { ti
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+const gridPixels = (page) =>
+  page.evaluate(() => {
+    const c = document.getElementById("sample-grid");
+    return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+  });
+const pausedAt = (page, n) =>
+  page.waitForFunction((n) => Number(document.querySelector("#step-count").innerText) >= n
+      && document.querySelector("#train").innerText.trim() === "Train"
+      && document.querySelector(".samples .muted").innerText.includes(`step ${n}`), n, { timeout: 300_000 });
+
+test("Download checkpoint, reload, Load it: the step count and the sample grid come back, and training goes on", { timeout: 600_000 }, async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const { page, problems } = await open(context, "?backend=cpu&pause_at=4&ema_decay=0.9");
+  await ready(page);
+  await page.locator("#train").click();
+  await pausedAt(page, 4);
+  const grid = await gridPixels(page);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-checkpoint").click()]);
+  assert.match(download.suggestedFilename(), /^gan-mlp-non-saturating-step4\.bpk$/);
+  const file = join(ARTIFACTS, download.suggestedFilename());
+  await download.saveAs(file);
+  assert.match(await page.locator(".notice").innerText(), /step 4/);
+
+  await page.reload();
+  await ready(page);
+  assert.equal(await stepCount(page), 0, "a reload starts a fresh run");
+  await page.locator("#load-checkpoint").setInputFiles(file);
+  await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) === 4
+      && document.querySelector(".samples .muted").innerText.includes("step 4"), null, { timeout: 120_000 });
+  assert.deepEqual(await gridPixels(page), grid, "the same generator draws the same grid");
+  assert.equal(await page.locator("#field-ema_decay").inputValue(), "0.9");
+  await page.locator("#field-pause_at").fill("6");
+  await page.locator("#train").click();
+  await pausedAt(page, 6);
+  assert.equal(await page.locator("#error").count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
