@@ -56,14 +56,13 @@ pub(crate) fn train(
     let bar = progress(steps);
     for _ in 0..steps {
         let r = pollster::block_on(engine.step_once())?;
-        let s = r.stats;
-        csv.push_str(&format!(
-            "{},{},{},{},{}\n",
-            r.step, s.d_loss, s.g_loss, s.d_real, s.d_fake
-        ));
+        // The GAN task's series: D loss, G loss, D(x), D(G(z)).
+        let [d_loss, g_loss, d_real, d_fake] = r.values[..] else {
+            anyhow::bail!("step {}: {} statistics, expected 4", r.step, r.values.len());
+        };
+        csv.push_str(&format!("{},{d_loss},{g_loss},{d_real},{d_fake}\n", r.step));
         bar.set_message(format!(
-            "D {:.3} G {:.3} D(x) {:.2} D(G(z)) {:.2}",
-            s.d_loss, s.g_loss, s.d_real, s.d_fake
+            "D {d_loss:.3} G {g_loss:.3} D(x) {d_real:.2} D(G(z)) {d_fake:.2}"
         ));
         bar.inc(1);
     }

@@ -1,4 +1,4 @@
-//! The engine: a training session driven by typed [`Command`]s, emitting typed [`Event`]s.
+//! The engine: a task's session driven by typed [`Command`]s, emitting typed [`Event`]s.
 //!
 //! The same code runs in the page's Web Worker and in the command line; only the device,
 //! the clock and the transport differ.
@@ -7,6 +7,7 @@ mod error;
 pub mod evaluate;
 pub mod protocol;
 mod session;
+pub mod task;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod worker;
 
@@ -15,4 +16,4 @@ pub use evaluate::{METRICS_SAMPLES, REAL_REFERENCE};
 pub use protocol::{
     BackendChoice, BackendInfo, Command, ErrorKind, Event, StepRecord, ToWorker, WorkerError,
 };
-pub use session::{Engine, SAMPLE_GRID};
+pub use session::{Engine, SAMPLE_GRID, gan_view};

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::metrics::{ClassStats, QualityMetrics};
-use crate::core::train::{FieldErrors, StepStats, TrainConfig};
+use crate::core::train::{FieldErrors, TrainConfig};
+
+use super::task::{Panel, TaskSpec, TaskView, find_task};
 
 /// Which compute backend the user asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -84,13 +86,13 @@ pub enum Command {
     Evaluate,
 }
 
-/// One training step's statistics.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// One step's values of the task's named series ([`TaskView::series`], in that order).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StepRecord {
-    /// Generator step number, from 1.
+    /// Step number, from 1.
     pub step: u64,
-    /// Losses and D outputs.
-    pub stats: StepStats,
+    /// One value per series.
+    pub values: Vec<f32>,
 }
 
 /// Something the engine reports.
@@ -101,7 +103,14 @@ pub enum Event {
     /// The engine is up on this backend.
     Ready(BackendInfo),
     /// A fresh run began (after Reset or a checkpoint).
-    Started { config: TrainConfig, step: u64 },
+    Started {
+        /// The task's series and charts.
+        view: TaskView,
+        /// The run's settings.
+        config: TrainConfig,
+        /// Steps already taken (a checkpoint's).
+        step: u64,
+    },
     /// New steps since the last report, and throughput.
     Progress {
         /// The new steps, in order.
@@ -113,18 +122,13 @@ pub enum Event {
         /// Milliseconds spent training in this run.
         elapsed_ms: f64,
     },
-    /// A fresh grid from the fixed latent batch, with the classifier's verdict.
-    Samples {
-        /// Step the grid was drawn at.
-        step: u64,
-        /// Images of 28×28 bytes, row-major, grid rows one after another.
-        pixels: Vec<u8>,
-        /// Images per grid row.
-        columns: usize,
-        /// Conditional models: the digit each row was asked for.
-        row_labels: Option<Vec<u8>>,
-        /// Class histogram and confidence of these samples.
-        stats: ClassStats,
+    /// A named image panel (the GAN task's `samples`: the fixed-latent grid), with the
+    /// classifier's verdict on its images where the task has one.
+    Panel {
+        /// The images.
+        panel: Panel,
+        /// Class histogram and confidence of these images.
+        stats: Option<ClassStats>,
     },
     /// Sample-quality metrics of fresh samples (FID and IS analogues with our classifier).
     Metrics {
@@ -135,8 +139,13 @@ pub enum Event {
     },
     /// Whether training runs continuously.
     Running(bool),
-    /// Live settings were applied: the run's settings now.
-    Applied(TrainConfig),
+    /// Live settings were applied: the run's settings now, and its charts under them.
+    Applied {
+        /// The task's series and charts.
+        view: TaskView,
+        /// The run's settings.
+        config: TrainConfig,
+    },
     /// Settings were refused; the current run is untouched.
     Rejected(FieldErrors),
     /// The run as a checkpoint file, asked for by [`Command::SaveCheckpoint`]. The bytes travel
@@ -169,6 +178,8 @@ pub enum ErrorKind {
     Training,
     /// The worker was initialised twice.
     AlreadyStarted,
+    /// No task has the id asked for.
+    UnknownTask,
 }
 
 /// An error crossing the worker boundary: what kind, what happened, and whether the worker can
@@ -252,11 +263,19 @@ impl ToWorker {
     }
 }
 
-/// What a worker does with a message before it is initialised: [`ToWorker::Init`] gives the
-/// backend and first settings; anything else is answered with a [`ErrorKind::NotReady`] error.
-pub fn before_init(message: ToWorker) -> Result<(BackendChoice, TrainConfig), WorkerError> {
+/// What the worker starts with: the backend, the task and the task's settings.
+pub type InitRequest = (BackendChoice, &'static TaskSpec, Vec<(String, String)>);
+
+/// What a worker does with a message before it is initialised: [`ToWorker::Init`] names the
+/// backend, a task of the registry and its settings; an unknown task gets an
+/// [`ErrorKind::UnknownTask`] error, anything else an [`ErrorKind::NotReady`] one.
+pub fn before_init(message: ToWorker) -> Result<InitRequest, WorkerError> {
     match message {
-        ToWorker::Init { backend, config } => Ok((backend, config)),
+        ToWorker::Init {
+            backend,
+            task,
+            settings,
+        } => Ok((backend, find_task(&task)?, settings)),
         ToWorker::Command(_) => Err(WorkerError::new(
             ErrorKind::NotReady,
             "the worker is still starting; a command sent before it was ready was ignored",
@@ -267,12 +286,14 @@ pub fn before_init(message: ToWorker) -> Result<(BackendChoice, TrainConfig), Wo
 /// A message from the page to its training worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// First message: pick the backend, load data and weights, start a run of `config`.
+    /// First message: pick the backend, load the assets the task needs, start it.
     Init {
         /// The user's backend wish.
         backend: BackendChoice,
-        /// The first run's settings.
-        config: TrainConfig,
+        /// The task's id ([`super::task::TASKS`]).
+        task: String,
+        /// The first run's settings as `(id, text)` pairs of the task's settings registry.
+        settings: Vec<(String, String)>,
     },
     /// Any engine command.
     Command(Command),
@@ -338,11 +359,15 @@ mod tests {
         let early = before_init(ToWorker::Command(Command::Start)).unwrap_err();
         assert_eq!(early.kind, ErrorKind::NotReady);
         assert!(!early.fatal);
-        let init = ToWorker::Init {
+        let init = |task: &str| ToWorker::Init {
             backend: BackendChoice::Cpu,
-            config: TrainConfig::new(),
+            task: task.into(),
+            settings: vec![("lr_g".into(), "0.001".into())],
         };
-        assert!(before_init(init).is_ok());
+        assert!(before_init(init("gan")).is_ok());
+        let unknown = before_init(init("pix2pix")).unwrap_err();
+        assert_eq!(unknown.kind, ErrorKind::UnknownTask);
+        assert!(!unknown.fatal);
         for junk in ["", "{", "{\"Command\":\"Fly\"}", "[1,2]"] {
             let e = ToWorker::decode(junk, None).unwrap_err();
             assert_eq!(e.kind, ErrorKind::Malformed, "{junk}");

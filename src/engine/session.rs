@@ -4,20 +4,61 @@ use burn::prelude::*;
 
 use crate::core::checkpoint::{self, Optimizers};
 use crate::core::classifier::Classifier;
-use crate::core::data::{MnistSet, to_bytes};
+use crate::core::data::{IMAGE_SIDE, MnistSet, to_bytes};
 use crate::core::metrics::{ClassStats, FeatureStats};
-use crate::core::train::{FieldErrors, GanTrainer, StepStats, TrainConfig, latent_noise};
+use crate::core::train::{FieldErrors, GanTrainer, TrainConfig, latent_noise};
 
 use super::error::{EngineError, read_f32};
 use super::evaluate::{
     METRICS_SAMPLES, REAL_REFERENCE, evaluate_generator, label_tensor, real_feature_stats,
 };
 use super::protocol::{Command, Event, StepRecord};
+use super::task::{ChartInfo, GAN_TASK, Panel, SeriesInfo, TaskView};
 
 /// Samples in the live grid (8×8), drawn from one fixed latent batch.
 pub const SAMPLE_GRID: usize = 64;
 /// Images per grid row.
 pub const GRID_COLUMNS: usize = 8;
+/// The GAN task's series, in [`StepRecord`] order, with their chart colours.
+const SERIES: [(&str, &str); 4] = [
+    ("D loss", "#e4572e"),
+    ("G loss", "#2e86ab"),
+    ("D(x)", "#3bb273"),
+    ("D(G(z))", "#8e44ad"),
+];
+
+/// What the GAN task reports under `config`: four series on two charts (D's outputs on a 0–1
+/// axis when they are probabilities).
+pub fn gan_view(config: &TrainConfig) -> TaskView {
+    let series = |names: &[usize]| {
+        names
+            .iter()
+            .map(|&i| SeriesInfo {
+                name: SERIES[i].0.into(),
+                color: SERIES[i].1.into(),
+            })
+            .collect()
+    };
+    TaskView {
+        task: GAN_TASK.id.into(),
+        series: SERIES.iter().map(|(name, _)| name.to_string()).collect(),
+        charts: vec![
+            ChartInfo {
+                title: "Losses".into(),
+                help: "D and G losses of the chosen objective (its description is under the Loss list); D's includes any penalty and the ACGAN class loss. Healthy: both bounded and wobbling. For BCE, D loss near 2·ln 2 ≈ 1.39 is a balanced game and D loss → 0 means D has won and G stops learning; for WGAN, −D loss estimates the Wasserstein distance and should shrink.".into(),
+                series: series(&[0, 1]),
+                range: None,
+            },
+            ChartInfo {
+                title: "Discriminator outputs".into(),
+                help: "Mean D output on real digits and on fakes: the probability σ(D) for the BCE losses (healthy: they approach each other, around 0.3–0.7; D(x) ≈ 1 and D(G(z)) ≈ 0 for long means D overpowers G), the raw critic score for WGAN, LSGAN and hinge (for WGAN their gap estimates the Wasserstein distance).".into(),
+                series: series(&[2, 3]),
+                range: config.loss.is_probabilistic().then_some((0.0, 1.0)),
+            },
+        ],
+    }
+}
+
 /// Time budget of one [`Engine::tick`] before it reports, in milliseconds.
 const TICK_BUDGET_MS: f64 = 200.0;
 
@@ -115,8 +156,10 @@ impl Engine {
 
     /// Events that describe the fresh state after start-up or a reset.
     pub async fn announce(&mut self) -> Vec<Event> {
+        let config = self.run.trainer.config();
         let mut events = vec![Event::Started {
-            config: self.run.trainer.config().clone(),
+            view: gan_view(config),
+            config: config.clone(),
             step: self.run.trainer.steps(),
         }];
         events.extend(self.samples_event().await);
@@ -137,7 +180,13 @@ impl Engine {
                 Err(errors) => vec![Event::Rejected(errors)],
             },
             Command::Update(requested) => match self.run.trainer.update_live(&requested) {
-                Ok(()) => vec![Event::Applied(self.run.trainer.config().clone())],
+                Ok(()) => {
+                    let config = self.run.trainer.config();
+                    vec![Event::Applied {
+                        view: gan_view(config),
+                        config: config.clone(),
+                    }]
+                }
                 Err(errors) => vec![Event::Rejected(errors)],
             },
             Command::Start => {
@@ -295,11 +344,15 @@ impl Engine {
     /// One training step, read back.
     pub async fn step_once(&mut self) -> Result<StepRecord, EngineError> {
         let values = read_f32(self.run.trainer.step(&self.data)?).await?;
-        let stats = StepStats::from_values(&values)
-            .ok_or_else(|| EngineError::Shape(format!("{} step statistics", values.len())))?;
+        if values.len() != SERIES.len() {
+            return Err(EngineError::Shape(format!(
+                "{} step statistics",
+                values.len()
+            )));
+        }
         Ok(StepRecord {
             step: self.run.trainer.steps(),
-            stats,
+            values,
         })
     }
 
@@ -350,12 +403,21 @@ impl Engine {
         let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
         let step = self.run.trainer.steps();
         self.run.last_sample_step = Some(step);
-        Ok(Event::Samples {
-            step,
-            pixels,
-            columns: GRID_COLUMNS,
-            row_labels,
-            stats,
+        Ok(Event::Panel {
+            panel: Panel {
+                name: "samples".into(),
+                title: if conditional {
+                    "Samples by requested digit".into()
+                } else {
+                    "Samples from a fixed z".into()
+                },
+                step,
+                side: IMAGE_SIDE,
+                columns: GRID_COLUMNS,
+                pixels,
+                row_labels: row_labels.map(|rows| rows.iter().map(|d| d.to_string()).collect()),
+            },
+            stats: Some(stats),
         })
     }
 
@@ -434,7 +496,7 @@ mod tests {
         let events = pollster::block_on(e.handle(Command::Step));
         assert!(matches!(&events[0], Event::Progress { records, .. } if records.len() == 1));
         assert!(events.iter().any(
-            |ev| matches!(ev, Event::Samples { step: 1, pixels, .. } if pixels.len() == 64 * 784)
+            |ev| matches!(ev, Event::Panel { panel, .. } if panel.step == 1 && panel.pixels.len() == 64 * 784)
         ));
         pollster::block_on(e.handle(Command::PauseAt(Some(3))));
         pollster::block_on(e.handle(Command::Start));
@@ -481,21 +543,15 @@ mod tests {
         );
         let mut e = engine(config);
         let events = pollster::block_on(e.handle(Command::Digits(vec![7, 3, 3, 12])));
-        let Some(Event::Samples {
-            pixels,
-            columns,
-            row_labels,
-            ..
-        }) = events.first()
-        else {
+        let Some(Event::Panel { panel, .. }) = events.first() else {
             panic!("expected a sample grid, got {events:?}");
         };
         assert_eq!(
-            row_labels.as_deref(),
-            Some(&[3u8, 7][..]),
+            panel.row_labels.as_deref(),
+            Some(&["3".to_string(), "7".to_string()][..]),
             "sorted, deduplicated, digits only"
         );
-        assert_eq!(pixels.len(), 2 * columns * 784);
+        assert_eq!(panel.pixels.len(), 2 * panel.columns * 784);
         let events = pollster::block_on(e.handle(Command::Evaluate));
         let Some(Event::Metrics { step: 0, metrics }) = events.first() else {
             panic!("expected metrics, got {events:?}");

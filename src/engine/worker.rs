@@ -14,8 +14,12 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use super::protocol::before_init;
 use super::{BackendChoice, BackendInfo, Engine, ErrorKind, Event, ToWorker, WorkerError};
 use crate::core::checkpoint;
+use crate::core::classifier::Classifier;
 use crate::core::data::MnistSet;
-use crate::core::train::TrainConfig;
+use crate::core::settings::apply_pairs;
+use crate::core::train::{FieldErrors, TrainConfig};
+
+use super::task::TaskSpec;
 
 /// Where the page serves the data set and the classifier weights.
 const DATA_URL: &str = "./data/mnist.bin";
@@ -194,29 +198,66 @@ async fn pick_device(choice: BackendChoice) -> (Device, BackendInfo) {
     }
 }
 
-async fn start(backend: BackendChoice, config: TrainConfig) -> Result<Engine, String> {
+/// The shared assets, fetched once, when a task first needs them.
+#[derive(Default)]
+struct Assets {
+    digits: Option<Rc<MnistSet>>,
+    classifier: Option<Classifier>,
+}
+
+impl Assets {
+    async fn digits(&mut self) -> Result<Rc<MnistSet>, String> {
+        if let Some(d) = &self.digits {
+            return Ok(d.clone());
+        }
+        let data = MnistSet::decode(&fetch_bytes(DATA_URL).await?)
+            .map_err(|e| format!("{DATA_URL}: {e}"))?;
+        let data = Rc::new(data);
+        self.digits = Some(data.clone());
+        Ok(data)
+    }
+
+    async fn classifier(&mut self, device: &Device) -> Result<Classifier, String> {
+        if let Some(c) = &self.classifier {
+            return Ok(c.clone());
+        }
+        let classifier = checkpoint::load_classifier(&fetch_bytes(CLASSIFIER_URL).await?, device)
+            .map_err(|e| format!("{CLASSIFIER_URL}: {e}"))?;
+        self.classifier = Some(classifier.clone());
+        Ok(classifier)
+    }
+}
+
+/// Starts `task` on the chosen backend with `settings` (registry pairs): settings that are
+/// refused are reported and the task starts with its defaults.
+async fn start(
+    backend: BackendChoice,
+    task: &TaskSpec,
+    settings: Vec<(String, String)>,
+    assets: &mut Assets,
+) -> Result<Engine, String> {
     let (device, info) = pick_device(backend).await;
     post(vec![Event::Ready(info)]);
-    let data =
-        MnistSet::decode(&fetch_bytes(DATA_URL).await?).map_err(|e| format!("{DATA_URL}: {e}"))?;
-    let classifier = checkpoint::load_classifier(&fetch_bytes(CLASSIFIER_URL).await?, &device)
-        .map_err(|e| format!("{CLASSIFIER_URL}: {e}"))?;
-    let config = match config.validate() {
-        Ok(()) => config,
-        Err(errors) => {
-            post(vec![Event::Rejected(errors)]);
-            TrainConfig::new()
-        }
+    // One task today; each task's engine is started here from its registry entry's needs.
+    debug_assert!(task.needs_digits && task.needs_classifier);
+    let data = assets.digits().await?;
+    let classifier = assets.classifier(&device).await?;
+    let (config, mut errors) = apply_pairs(
+        &TrainConfig::new(),
+        settings.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    if let Err(more) = config.validate() {
+        errors.extend(more);
+    }
+    let config = if errors.is_empty() {
+        config
+    } else {
+        post(vec![Event::Rejected(FieldErrors(errors))]);
+        TrainConfig::new()
     };
-    Engine::new(
-        &device,
-        Rc::new(data),
-        classifier,
-        config,
-        js_sys::Date::now,
-    )
-    .map(|engine| engine.with_optimizers_on_load(checkpoint::Optimizers::Fresh))
-    .map_err(|errors| errors.to_string())
+    Engine::new(&device, data, classifier, config, js_sys::Date::now)
+        .map(|engine| engine.with_optimizers_on_load(checkpoint::Optimizers::Fresh))
+        .map_err(|errors| errors.to_string())
 }
 
 /// Lets the worker's event loop deliver messages between training chunks.
@@ -241,21 +282,24 @@ pub fn run() {
     post(vec![Event::Listening]);
 
     wasm_bindgen_futures::spawn_local(async move {
+        let mut assets = Assets::default();
         let mut engine = loop {
             let Some(message) = rx.next().await else {
                 return;
             };
             match before_init(message) {
-                Ok((backend, config)) => match start(backend, config).await {
-                    Ok(engine) => break engine,
-                    Err(e) => {
-                        post(vec![Event::Error(WorkerError::fatal(
-                            ErrorKind::Startup,
-                            format!("could not start training: {e}"),
-                        ))]);
-                        return;
+                Ok((backend, task, settings)) => {
+                    match start(backend, task, settings, &mut assets).await {
+                        Ok(engine) => break engine,
+                        Err(e) => {
+                            post(vec![Event::Error(WorkerError::fatal(
+                                ErrorKind::Startup,
+                                format!("could not start training: {e}"),
+                            ))]);
+                            return;
+                        }
                     }
-                },
+                }
                 Err(e) => post(vec![Event::Error(e)]),
             }
         };

@@ -11,9 +11,9 @@ const HEIGHT: f64 = 150.0;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     /// Legend text.
-    pub name: &'static str,
+    pub name: String,
     /// CSS colour.
-    pub color: &'static str,
+    pub color: String,
     /// One value per step.
     pub values: Vec<f32>,
 }
@@ -58,9 +58,11 @@ fn path(points: &[(usize, f32)], len: usize, lo: f32, hi: f32) -> String {
 #[component]
 pub fn LineChart(
     /// Chart title.
-    title: &'static str,
+    #[prop(into)]
+    title: String,
     /// One-line explanation shown as a tooltip.
-    help: &'static str,
+    #[prop(into)]
+    help: String,
     /// Fixed y range, or `None` to fit the data.
     #[prop(into)]
     range: Signal<Option<(f32, f32)>>,
@@ -96,7 +98,7 @@ pub fn LineChart(
                         .into_iter()
                         .filter(|(_, v)| v.is_finite())
                         .collect();
-                    (s.color, path(&pts, len, lo, hi))
+                    (s.color.clone(), path(&pts, len, lo, hi))
                 })
                 .collect();
             (drawn, lo, hi)
@@ -108,7 +110,7 @@ pub fn LineChart(
                 {title}
                 <span class="legend">
                     {move || series.with(|all| all.iter().map(|s| view! {
-                        <span class="key" style=format!("color:{}", s.color)>"● " {s.name} " "
+                        <span class="key" style=format!("color:{}", s.color)>"● " {s.name.clone()} " "
                             {s.values.last().map(|v| format!("{v:.3}")).unwrap_or_default()}
                         </span>
                     }).collect_view())}

@@ -5,45 +5,39 @@ use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, ImageData};
 
-use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE};
 use crate::core::metrics::{ClassStats, QualityMetrics};
+use crate::engine::task::Panel;
 
-/// One sample grid from the engine.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Grid {
-    /// Step the grid was drawn at.
-    pub step: u64,
-    /// Images of 28×28 bytes, row-major.
-    pub pixels: Vec<u8>,
-    /// Images per row.
-    pub columns: usize,
-    /// Conditional models: the digit each row was asked for.
-    pub row_labels: Option<Vec<u8>>,
-}
-
-/// Draws the digits (bytes, 0 = background) of a grid on a canvas, one grid cell per image.
+/// Draws a task's image panel (bytes, 0 = black) on a canvas, one grid cell per image, with
+/// its row labels.
 #[component]
-pub fn SampleGrid(
-    /// The latest grid.
-    samples: Signal<Option<Grid>>,
+pub fn ImagePanel(
+    /// The latest panel of this name.
+    panel: Signal<Option<Panel>>,
+    /// The canvas element's id.
+    canvas_id: &'static str,
+    /// Tooltip: what the panel shows.
+    help: &'static str,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
-        samples.with(|s| {
-            let Some(grid) = s else { return };
-            let cols = grid.columns.max(1);
-            let n = grid.pixels.len() / IMAGE_PIXELS;
+        panel.with(|p| {
+            let Some(p) = p else { return };
+            let side = p.side.max(1);
+            let pixels_per_image = side * side;
+            let cols = p.columns.max(1);
+            let n = p.pixels.len() / pixels_per_image;
             let rows = n.div_ceil(cols).max(1);
-            let (w, h) = (cols * IMAGE_SIDE, rows * IMAGE_SIDE);
+            let (w, h) = (cols * side, rows * side);
             canvas.set_width(w as u32);
             canvas.set_height(h as u32);
             let mut rgba = vec![0u8; w * h * 4];
             for i in 0..n {
-                let (gx, gy) = ((i % cols) * IMAGE_SIDE, (i / cols) * IMAGE_SIDE);
-                for p in 0..IMAGE_PIXELS {
-                    let v = grid.pixels[i * IMAGE_PIXELS + p];
-                    let at = ((gy + p / IMAGE_SIDE) * w + gx + p % IMAGE_SIDE) * 4;
+                let (gx, gy) = ((i % cols) * side, (i / cols) * side);
+                for q in 0..pixels_per_image {
+                    let v = p.pixels[i * pixels_per_image + q];
+                    let at = ((gy + q / side) * w + gx + q % side) * 4;
                     rgba[at..at + 4].copy_from_slice(&[v, v, v, 255]);
                 }
             }
@@ -60,20 +54,19 @@ pub fn SampleGrid(
             }
         });
     });
-    let conditional = move || samples.with(|s| s.as_ref().is_some_and(|g| g.row_labels.is_some()));
     view! {
-        <figure class="samples" title="Samples from one fixed batch of latent vectors z, redrawn as G learns: watch the same z turn from noise into digits. Conditional models: one row per requested digit, the same z in every column.">
+        <figure class="samples" title=help>
             <figcaption>
-                {move || if conditional() { "Samples by requested digit " } else { "Samples from a fixed z " }}
-                <span class="muted">{move || samples.with(|s| s.as_ref().map(|g| format!("(step {})", g.step)).unwrap_or_default())}</span>
+                {move || panel.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default())} " "
+                <span class="muted">{move || panel.with(|p| p.as_ref().map(|p| format!("(step {})", p.step)).unwrap_or_default())}</span>
             </figcaption>
             <div class="grid-wrap">
-                {move || samples.with(|s| s.as_ref().and_then(|g| g.row_labels.clone())).map(|rows| view! {
+                {move || panel.with(|p| p.as_ref().and_then(|p| p.row_labels.clone())).map(|rows| view! {
                     <div class="row-labels" id="row-labels">
-                        {rows.into_iter().map(|d| view! { <span>{d.to_string()}</span> }).collect_view()}
+                        {rows.into_iter().map(|d| view! { <span>{d}</span> }).collect_view()}
                     </div>
                 })}
-                <canvas node_ref=canvas id="sample-grid" width="224" height="224"></canvas>
+                <canvas node_ref=canvas id=canvas_id width="224" height="224"></canvas>
             </div>
         </figure>
     }

@@ -9,26 +9,40 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::bridge::WorkerBridge;
 use super::controls::Form;
 use super::options::{PageOptions, Route, train_hash};
-use super::samples::Grid;
 use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::presets::Preset;
+use crate::core::settings::to_pairs;
 use crate::core::train::TrainConfig;
+use crate::engine::task::{GAN_TASK, Panel, TaskView};
 use crate::engine::{BackendChoice, BackendInfo, Command, Event, ToWorker};
 
 /// Default metrics interval in steps.
 pub const METRICS_EVERY: u32 = 250;
 
-/// The step statistics of the run so far, one series per statistic.
+/// The named series of the run so far (one value per step each).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
-    /// D loss per step.
-    pub d_loss: Vec<f32>,
-    /// G loss per step.
-    pub g_loss: Vec<f32>,
-    /// Mean D output on real digits per step.
-    pub d_real: Vec<f32>,
-    /// Mean D output on generated digits per step.
-    pub d_fake: Vec<f32>,
+    /// Series names, in [`StepRecord`](crate::engine::StepRecord) value order.
+    pub names: Vec<String>,
+    /// One history per series.
+    pub values: Vec<Vec<f32>>,
+}
+
+impl History {
+    /// An empty history of these series.
+    pub fn new(names: Vec<String>) -> Self {
+        let values = vec![Vec::new(); names.len()];
+        Self { names, values }
+    }
+
+    /// The values of the series called `name` (empty if the task has none).
+    pub fn series(&self, name: &str) -> Vec<f32> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| self.values[i].clone())
+            .unwrap_or_default()
+    }
 }
 
 /// A training session in the worker and what the page shows of it.
@@ -36,24 +50,24 @@ pub struct History {
 pub struct TrainSession {
     /// The settings form.
     pub form: Form,
-    /// Step statistics.
+    /// The task's named series.
     pub history: RwSignal<History>,
+    /// What the task reports: its series and charts.
+    pub view: RwSignal<Option<TaskView>>,
     /// Generator steps so far.
     pub step: RwSignal<u64>,
     /// (steps/s, images/s) of the last chunk.
     pub rate: RwSignal<(f32, f32)>,
     /// Milliseconds spent training.
     pub elapsed: RwSignal<f64>,
-    /// The latest sample grid.
-    pub samples: RwSignal<Option<Grid>>,
+    /// The latest sample grid (the GAN task's `samples` panel).
+    pub samples: RwSignal<Option<Panel>>,
     /// `(step, metrics)` of every evaluation.
     pub metrics: RwSignal<Vec<(u64, QualityMetrics)>>,
     /// The "metrics every" field's text.
     pub metrics_every: RwSignal<String>,
     /// Whether G takes a label.
     pub conditional: RwSignal<bool>,
-    /// Whether D's outputs are probabilities.
-    pub probabilistic: RwSignal<bool>,
     /// Conditional models: the digits the grid shows.
     pub digits: RwSignal<[bool; 10]>,
     /// The preset list's value.
@@ -90,6 +104,7 @@ impl TrainSession {
         let session = Self {
             form: Form::new(&options.config),
             history: RwSignal::new(History::default()),
+            view: RwSignal::new(None),
             step: RwSignal::new(0),
             rate: RwSignal::new((0.0, 0.0)),
             elapsed: RwSignal::new(0.0),
@@ -99,7 +114,6 @@ impl TrainSession {
                 options.metrics_every.unwrap_or(METRICS_EVERY).to_string(),
             ),
             conditional: RwSignal::new(false),
-            probabilistic: RwSignal::new(true),
             digits: RwSignal::new([true; 10]),
             preset: RwSignal::new(options.preset.id().into()),
             stats: RwSignal::new(None),
@@ -183,7 +197,11 @@ impl TrainSession {
                 let config = self.form.config().unwrap_or_else(TrainConfig::new);
                 self.send(ToWorker::Init {
                     backend: options.backend,
-                    config,
+                    task: GAN_TASK.id.into(),
+                    settings: to_pairs(&config)
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect(),
                 });
                 self.command(Command::MetricsEvery(
                     self.metrics_every
@@ -200,15 +218,15 @@ impl TrainSession {
                 }
             }
             Event::Ready(info) => self.backend.set(Some(info)),
-            Event::Started { config, step } => {
-                self.history.set(History::default());
+            Event::Started { view, config, step } => {
+                self.history.set(History::new(view.series.clone()));
+                self.view.set(Some(view));
                 self.metrics.set(Vec::new());
                 self.step.set(step);
                 self.elapsed.set(0.0);
                 self.ready.set(true);
                 self.conditional
                     .set(config.architecture.conditioning.is_conditional());
-                self.probabilistic.set(config.loss.is_probabilistic());
                 self.form.set(&config);
                 self.run_config.set(Some(config));
                 self.write_address();
@@ -219,8 +237,8 @@ impl TrainSession {
                     )));
                 }
             }
-            Event::Applied(config) => {
-                self.probabilistic.set(config.loss.is_probabilistic());
+            Event::Applied { view, config } => {
+                self.view.set(Some(view));
                 self.run_config.set(Some(config));
                 self.write_address();
             }
@@ -232,10 +250,9 @@ impl TrainSession {
             } => {
                 self.history.update(|h| {
                     for r in &records {
-                        h.d_loss.push(r.stats.d_loss);
-                        h.g_loss.push(r.stats.g_loss);
-                        h.d_real.push(r.stats.d_real);
-                        h.d_fake.push(r.stats.d_fake);
+                        for (series, v) in h.values.iter_mut().zip(&r.values) {
+                            series.push(*v);
+                        }
                     }
                 });
                 if let Some(last) = records.last() {
@@ -244,20 +261,11 @@ impl TrainSession {
                 self.rate.set((steps_per_sec, images_per_sec));
                 self.elapsed.set(elapsed_ms);
             }
-            Event::Samples {
-                step,
-                pixels,
-                columns,
-                row_labels,
-                stats,
-            } => {
-                self.samples.set(Some(Grid {
-                    step,
-                    pixels,
-                    columns,
-                    row_labels,
-                }));
-                self.stats.set(Some(stats));
+            Event::Panel { panel, stats } => {
+                if panel.name == "samples" {
+                    self.samples.set(Some(panel));
+                    self.stats.set(stats);
+                }
             }
             Event::Metrics { step, metrics } => {
                 self.metrics.update(|all| all.push((step, metrics)))

@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 use super::chart::{LineChart, Series};
 use super::controls::SettingsForm;
 use super::options::train_hash;
-use super::samples::{ClassHistogram, QualityPanel, SampleGrid};
+use super::samples::{ClassHistogram, ImagePanel, QualityPanel};
 use super::session::TrainSession;
 use crate::core::presets::Preset;
 use wasm_bindgen::JsCast;
@@ -34,7 +34,7 @@ pub fn TrainView() -> impl IntoView {
         metrics,
         metrics_every,
         conditional,
-        probabilistic,
+        view,
         digits,
         preset,
         stats,
@@ -108,7 +108,6 @@ pub fn TrainView() -> impl IntoView {
             if !apply_metrics_every() {
                 return;
             }
-            probabilistic.set(c.loss.is_probabilistic());
             command(Command::Update(c));
             if apply_pause_at() {
                 notice.set(Some(
@@ -225,44 +224,11 @@ pub fn TrainView() -> impl IntoView {
         let _ = location.reload();
     };
 
-    let losses = Signal::derive(move || {
-        history.with(|h| {
-            vec![
-                Series {
-                    name: "D loss",
-                    color: "#e4572e",
-                    values: h.d_loss.clone(),
-                },
-                Series {
-                    name: "G loss",
-                    color: "#2e86ab",
-                    values: h.g_loss.clone(),
-                },
-            ]
-        })
-    });
-    let outputs = Signal::derive(move || {
-        history.with(|h| {
-            vec![
-                Series {
-                    name: "D(x)",
-                    color: "#3bb273",
-                    values: h.d_real.clone(),
-                },
-                Series {
-                    name: "D(G(z))",
-                    color: "#8e44ad",
-                    values: h.d_fake.clone(),
-                },
-            ]
-        })
-    });
-
     let fid = Signal::derive(move || {
         metrics.with(|all| {
             vec![Series {
-                name: "FID",
-                color: "#d35400",
+                name: "FID".into(),
+                color: "#d35400".into(),
                 values: all.iter().map(|(_, m)| m.fid as f32).collect(),
             }]
         })
@@ -344,12 +310,19 @@ pub fn TrainView() -> impl IntoView {
                     <div title="Time spent training in this run."><b>{move || fmt_duration(elapsed.get())}</b><span>"elapsed"</span></div>
                 </div>
                 <div class="charts" id="loss-charts">
-                    <LineChart title="Losses" help="D and G losses of the chosen objective (its description is under the Loss list); D's includes any penalty and the ACGAN class loss. Healthy: both bounded and wobbling. For BCE, D loss near 2·ln 2 ≈ 1.39 is a balanced game and D loss → 0 means D has won and G stops learning; for WGAN, −D loss estimates the Wasserstein distance and should shrink." range=Signal::stored(None) series=losses />
-                    <LineChart title="Discriminator outputs" help="Mean D output on real digits and on fakes: the probability σ(D) for the BCE losses (healthy: they approach each other, around 0.3–0.7; D(x) ≈ 1 and D(G(z)) ≈ 0 for long means D overpowers G), the raw critic score for WGAN, LSGAN and hinge (for WGAN their gap estimates the Wasserstein distance)." range=Signal::derive(move || probabilistic.get().then_some((0.0, 1.0))) series=outputs />
+                    {move || view.get().map(|v| v.charts.into_iter().map(|c| {
+                        let lines = c.series.clone();
+                        let series = Signal::derive(move || history.with(|h| lines.iter().map(|s| Series {
+                            name: s.name.clone(),
+                            color: s.color.clone(),
+                            values: h.series(&s.name),
+                        }).collect()));
+                        view! { <LineChart title=c.title help=c.help range=Signal::stored(c.range) series=series /> }
+                    }).collect_view())}
                 </div>
                 <div class="visuals">
                     <div>
-                        <SampleGrid samples=samples.into() />
+                        <ImagePanel panel=samples.into() canvas_id="sample-grid" help="Samples from one fixed batch of latent vectors z, redrawn as G learns: watch the same z turn from noise into digits. Conditional models: one row per requested digit, the same z in every column." />
                         {move || conditional.get().then(|| view! {
                             <div class="digits" title="Conditional models: which digits the grid asks G for, one row each.">
                                 <span>"Rows: "</span>
