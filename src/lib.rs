@@ -4,9 +4,9 @@
 //!
 //! | module | what | built for |
 //! |---|---|---|
-//! | [`core`] | Burn only: data, models (one file each, `models/mod.rs` the registry), losses, the training step, presets, classifier, metrics, checkpoints. Takes a `&Device`, never creates one; no web or file I/O. | everywhere |
-//! | [`engine`] | The session the page's worker and the CLI drive: typed `Command`s in, `Event`s out (`protocol`, `session`), metrics with one sampling path and seed (`evaluate`), its error type (`error`), and the Web Worker host (`worker`, wasm only). | everywhere |
-//! | `ui` | Leptos components fed by engine events: charts, sample grid, settings form. | `web` feature |
+//! | [`core`] | Burn only: data, models (one file each, `models/mod.rs` the registry), losses, the training step, presets, classifier, metrics, run checkpoints, resumable random streams, the settings registry (`settings`, with the GAN task's entries in `train_settings`). Takes a `&Device`, never creates one; no web or file I/O. | everywhere |
+//! | [`engine`] | Tasks (`task`: the registry, named series and image panels) and the session the page's worker and the CLI drive: typed `Command`s in, `Event`s out (`protocol`, `session`), metrics with one sampling path and seed (`evaluate`), its error type (`error`), and the Web Worker host (`worker`, wasm only: backend, shared assets). | everywhere |
+//! | `ui` | Leptos views (`home`, `train`) routed by the address (`options`: parsed once), a session in context per task, generic charts and image panels, the registry-driven form. | `web` feature |
 //! | `cli` | The command line: arguments and one module per subcommand, `.npy` and PNG files. | `cli` feature |
 //!
 //! The binaries in `src/bin` only wire these up: `page` mounts the UI's `App`, `worker`

@@ -15,7 +15,7 @@ use gan_playground::core::metrics::{FeatureStats, QualityMetrics};
 use gan_playground::core::presets::Preset;
 use gan_playground::core::train::{GanTrainer, TrainConfig};
 use gan_playground::engine::REAL_REFERENCE;
-use gan_playground::engine::evaluate::{evaluate_generator, real_feature_stats};
+use gan_playground::engine::evaluate::{evaluate_trainer, real_feature_stats};
 
 use burn::prelude::*;
 
@@ -84,20 +84,16 @@ impl Bound {
 
 fn train_and_judge(config: TrainConfig, steps: u64, sign: f32) -> QualityMetrics {
     let (data, classifier, real, device) = setup();
-    let latent = config.architecture.latent_dim;
-    let conditional = config.architecture.conditioning.is_conditional();
     let mut trainer = GanTrainer::new(config, data.len(), &device)
         .expect("valid config")
         .with_generator_sign(sign);
     for _ in 0..steps {
         trainer.step(&data).expect("training step").into_data();
     }
-    let metrics = pollster::block_on(evaluate_generator(
-        &trainer.sampling_generator(),
+    let metrics = pollster::block_on(evaluate_trainer(
+        &trainer,
         &classifier,
         &real,
-        latent,
-        conditional,
         SAMPLES,
         &device,
     ))

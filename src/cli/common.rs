@@ -14,7 +14,7 @@ use crate::core::data::MnistSet;
 use crate::core::metrics::{FeatureStats, QualityMetrics};
 use crate::core::train::GanTrainer;
 use crate::engine::evaluate::{
-    METRICS_SEED, evaluate_generator, generate_samples, real_feature_stats,
+    METRICS_SEED, evaluate_trainer, generate_samples, real_feature_stats,
 };
 use crate::engine::{METRICS_SAMPLES, REAL_REFERENCE};
 
@@ -91,13 +91,10 @@ pub(crate) fn judge(
     real: &FeatureStats,
     device: &Device,
 ) -> Result<QualityMetrics> {
-    let architecture = &trainer.config().architecture;
-    Ok(pollster::block_on(evaluate_generator(
-        &trainer.sampling_generator(),
+    Ok(pollster::block_on(evaluate_trainer(
+        trainer,
         classifier,
         real,
-        architecture.latent_dim,
-        architecture.conditioning.is_conditional(),
         METRICS_SAMPLES,
         device,
     ))?)

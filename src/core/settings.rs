@@ -373,6 +373,36 @@ pub fn to_pairs<C: Settings>(config: &C) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// Settings as `(id, text)` pairs: how messages carry a task's settings without knowing its
+/// configuration type.
+pub type SettingPairs = Vec<(String, String)>;
+
+/// Every setting's `(id, text)`, owned (see [`SettingPairs`]).
+pub fn to_setting_pairs<C: Settings>(config: &C) -> SettingPairs {
+    to_pairs(config)
+        .into_iter()
+        .map(|(id, text)| (id.to_string(), text))
+        .collect()
+}
+
+/// Reads `pairs` over `base` and validates the result: one message per bad field.
+pub fn parse_pairs<C: Settings>(base: &C, pairs: &[(String, String)]) -> Result<C, FieldErrors> {
+    let (config, mut errors) =
+        apply_pairs(base, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if let Err(more) = validate(&config) {
+        for e in more {
+            if !errors.iter().any(|x| x.field == e.field) {
+                errors.push(e);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(FieldErrors(errors))
+    }
+}
+
 /// The command-line flag of a setting: `lr_g` → `lr-g` (written `--lr-g`).
 pub fn flag(id: &str) -> String {
     id.replace('_', "-")

@@ -12,7 +12,7 @@ use crate::core::classifier::Classifier;
 use crate::core::data::{MnistSet, NUM_CLASSES};
 use crate::core::metrics::{FeatureStats, QualityMetrics};
 use crate::core::models::Generator;
-use crate::core::train::latent_noise;
+use crate::core::train::{GanTrainer, latent_noise};
 
 use super::error::{EngineError, read_f32};
 
@@ -117,6 +117,28 @@ pub async fn evaluate_generator(
     let (images, labels) =
         generate_samples(generator, latent_dim, conditional, n, METRICS_SEED, device);
     evaluate_images(classifier, images, labels.as_deref(), real).await
+}
+
+/// Metrics of `n` samples of a training run's sampling generator (the EMA one where the run
+/// keeps one), as the page's Evaluate, the CLI's `metrics.json` and the learning tests judge it.
+pub async fn evaluate_trainer(
+    trainer: &GanTrainer,
+    classifier: &Classifier,
+    real: &FeatureStats,
+    n: usize,
+    device: &Device,
+) -> Result<QualityMetrics, EngineError> {
+    let architecture = &trainer.config().architecture;
+    evaluate_generator(
+        &trainer.sampling_generator(),
+        classifier,
+        real,
+        architecture.latent_dim,
+        architecture.conditioning.is_conditional(),
+        n,
+        device,
+    )
+    .await
 }
 
 /// Metrics of a saved GAN, judged exactly as the run that saved it was: `n` samples of its

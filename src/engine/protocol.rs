@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::metrics::{ClassStats, QualityMetrics};
-use crate::core::train::{FieldErrors, TrainConfig};
+use crate::core::settings::SettingPairs;
+use crate::core::train::FieldErrors;
 
 use super::task::{Panel, TaskSpec, TaskView, find_task};
 
@@ -54,11 +55,12 @@ pub struct BackendInfo {
 /// A request to the engine.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Command {
-    /// Start a fresh run with these settings (the old run is kept if they are invalid).
-    Reset(TrainConfig),
-    /// Apply the live settings (the registry's mid-run ones) of this configuration; the others
-    /// are ignored until the next Reset.
-    Update(TrainConfig),
+    /// Start a fresh run with these settings (registry pairs over the task's defaults; the old
+    /// run is kept if they are invalid).
+    Reset(SettingPairs),
+    /// Apply the live settings (the registry's mid-run ones) among these pairs over the run's
+    /// settings; the others are ignored until the next Reset.
+    Update(SettingPairs),
     /// Train continuously.
     Start,
     /// Stop after the current step.
@@ -106,8 +108,8 @@ pub enum Event {
     Started {
         /// The task's series and charts.
         view: TaskView,
-        /// The run's settings.
-        config: TrainConfig,
+        /// The run's settings, every one as registry pairs.
+        settings: SettingPairs,
         /// Steps already taken (a checkpoint's).
         step: u64,
     },
@@ -143,8 +145,8 @@ pub enum Event {
     Applied {
         /// The task's series and charts.
         view: TaskView,
-        /// The run's settings.
-        config: TrainConfig,
+        /// The run's settings, every one as registry pairs.
+        settings: SettingPairs,
     },
     /// Settings were refused; the current run is untouched.
     Rejected(FieldErrors),
@@ -310,8 +312,8 @@ mod tests {
     #[test]
     fn every_message_survives_json_and_files_travel_beside_it() {
         let commands = vec![
-            Command::Reset(TrainConfig::new().with_seed(9)),
-            Command::Update(TrainConfig::new().with_lr_g(1e-3)),
+            Command::Reset(vec![("seed".into(), "9".into())]),
+            Command::Update(vec![("lr_g".into(), "0.001".into())]),
             Command::Start,
             Command::Pause,
             Command::Step,

@@ -6,11 +6,12 @@ use crate::core::checkpoint::{self, Optimizers};
 use crate::core::classifier::Classifier;
 use crate::core::data::{IMAGE_SIDE, MnistSet, to_bytes};
 use crate::core::metrics::{ClassStats, FeatureStats};
+use crate::core::settings::{parse_pairs, to_setting_pairs};
 use crate::core::train::{FieldErrors, GanTrainer, TrainConfig, latent_noise};
 
 use super::error::{EngineError, read_f32};
 use super::evaluate::{
-    METRICS_SAMPLES, REAL_REFERENCE, evaluate_generator, label_tensor, real_feature_stats,
+    METRICS_SAMPLES, REAL_REFERENCE, evaluate_trainer, label_tensor, real_feature_stats,
 };
 use super::protocol::{Command, Event, StepRecord};
 use super::task::{ChartInfo, GAN_TASK, Panel, SeriesInfo, TaskView};
@@ -159,7 +160,7 @@ impl Engine {
         let config = self.run.trainer.config();
         let mut events = vec![Event::Started {
             view: gan_view(config),
-            config: config.clone(),
+            settings: to_setting_pairs(config),
             step: self.run.trainer.steps(),
         }];
         events.extend(self.samples_event().await);
@@ -169,7 +170,9 @@ impl Engine {
     /// Handles one command.
     pub async fn handle(&mut self, command: Command) -> Vec<Event> {
         match command {
-            Command::Reset(config) => match Self::make_run(config, &self.data, &self.device) {
+            Command::Reset(settings) => match parse_pairs(&TrainConfig::new(), &settings)
+                .and_then(|config| Self::make_run(config, &self.data, &self.device))
+            {
                 Ok(run) => {
                     self.run = run;
                     self.running = false;
@@ -179,12 +182,14 @@ impl Engine {
                 }
                 Err(errors) => vec![Event::Rejected(errors)],
             },
-            Command::Update(requested) => match self.run.trainer.update_live(&requested) {
+            Command::Update(settings) => match parse_pairs(self.run.trainer.config(), &settings)
+                .and_then(|requested| self.run.trainer.update_live(&requested))
+            {
                 Ok(()) => {
                     let config = self.run.trainer.config();
                     vec![Event::Applied {
                         view: gan_view(config),
-                        config: config.clone(),
+                        settings: to_setting_pairs(config),
                     }]
                 }
                 Err(errors) => vec![Event::Rejected(errors)],
@@ -442,13 +447,10 @@ impl Engine {
             return Err(EngineError::Shape("no real feature statistics".into()));
         };
         let trainer = &self.run.trainer;
-        let config = trainer.config();
-        let metrics = evaluate_generator(
-            &trainer.sampling_generator(),
+        let metrics = evaluate_trainer(
+            trainer,
             &self.classifier,
             real,
-            config.architecture.latent_dim,
-            config.architecture.conditioning.is_conditional(),
             METRICS_SAMPLES,
             &self.device,
         )
@@ -504,7 +506,9 @@ mod tests {
             pollster::block_on(e.tick());
         }
         assert_eq!(e.trainer().steps(), 3);
-        let rejected = pollster::block_on(e.handle(Command::Reset(small().with_lr_g(-1.0))));
+        let rejected = pollster::block_on(
+            e.handle(Command::Reset(to_setting_pairs(&small().with_lr_g(-1.0)))),
+        );
         assert!(matches!(&rejected[0], Event::Rejected(errors) if errors[0].field == "lr_g"));
         assert_eq!(e.trainer().steps(), 3, "an invalid reset keeps the run");
     }

@@ -16,8 +16,8 @@ use super::{BackendChoice, BackendInfo, Engine, ErrorKind, Event, ToWorker, Work
 use crate::core::checkpoint;
 use crate::core::classifier::Classifier;
 use crate::core::data::MnistSet;
-use crate::core::settings::apply_pairs;
-use crate::core::train::{FieldErrors, TrainConfig};
+use crate::core::settings::parse_pairs;
+use crate::core::train::TrainConfig;
 
 use super::task::TaskSpec;
 
@@ -242,18 +242,12 @@ async fn start(
     debug_assert!(task.needs_digits && task.needs_classifier);
     let data = assets.digits().await?;
     let classifier = assets.classifier(&device).await?;
-    let (config, mut errors) = apply_pairs(
-        &TrainConfig::new(),
-        settings.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    if let Err(more) = config.validate() {
-        errors.extend(more);
-    }
-    let config = if errors.is_empty() {
-        config
-    } else {
-        post(vec![Event::Rejected(FieldErrors(errors))]);
-        TrainConfig::new()
+    let config = match parse_pairs(&TrainConfig::new(), &settings) {
+        Ok(config) => config,
+        Err(errors) => {
+            post(vec![Event::Rejected(errors)]);
+            TrainConfig::new()
+        }
     };
     Engine::new(&device, data, classifier, config, js_sys::Date::now)
         .map(|engine| engine.with_optimizers_on_load(checkpoint::Optimizers::Fresh))

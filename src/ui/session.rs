@@ -11,7 +11,7 @@ use super::controls::Form;
 use super::options::{PageOptions, Route, train_hash};
 use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::presets::Preset;
-use crate::core::settings::to_pairs;
+use crate::core::settings::{apply_pairs, to_setting_pairs};
 use crate::core::train::TrainConfig;
 use crate::engine::task::{GAN_TASK, Panel, TaskView};
 use crate::engine::{BackendChoice, BackendInfo, Command, Event, ToWorker};
@@ -198,10 +198,7 @@ impl TrainSession {
                 self.send(ToWorker::Init {
                     backend: options.backend,
                     task: GAN_TASK.id.into(),
-                    settings: to_pairs(&config)
-                        .into_iter()
-                        .map(|(k, v)| (k.to_string(), v))
-                        .collect(),
+                    settings: to_setting_pairs(&config),
                 });
                 self.command(Command::MetricsEvery(
                     self.metrics_every
@@ -218,7 +215,12 @@ impl TrainSession {
                 }
             }
             Event::Ready(info) => self.backend.set(Some(info)),
-            Event::Started { view, config, step } => {
+            Event::Started {
+                view,
+                settings,
+                step,
+            } => {
+                let config = config_of(&settings);
                 self.history.set(History::new(view.series.clone()));
                 self.view.set(Some(view));
                 self.metrics.set(Vec::new());
@@ -237,7 +239,8 @@ impl TrainSession {
                     )));
                 }
             }
-            Event::Applied { view, config } => {
+            Event::Applied { view, settings } => {
+                let config = config_of(&settings);
                 self.view.set(Some(view));
                 self.run_config.set(Some(config));
                 self.write_address();
@@ -292,6 +295,15 @@ impl TrainSession {
             }
         }
     }
+}
+
+/// The GAN settings the engine reports (valid: the engine checked them).
+fn config_of(settings: &[(String, String)]) -> TrainConfig {
+    apply_pairs(
+        &TrainConfig::new(),
+        settings.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .0
 }
 
 /// Offers `buffer` as a file download named `name` (the buffer is not copied into wasm).

@@ -9,6 +9,7 @@ use super::options::train_hash;
 use super::samples::{ClassHistogram, ImagePanel, QualityPanel};
 use super::session::TrainSession;
 use crate::core::presets::Preset;
+use crate::core::settings::to_setting_pairs;
 use wasm_bindgen::JsCast;
 
 use crate::engine::{BackendChoice, Command, ToWorker};
@@ -108,7 +109,7 @@ pub fn TrainView() -> impl IntoView {
             if !apply_metrics_every() {
                 return;
             }
-            command(Command::Update(c));
+            command(Command::Update(to_setting_pairs(&c)));
             if apply_pause_at() {
                 notice.set(Some(
                     "Live settings (⚡) applied. The others apply on Reset.".into(),
@@ -119,7 +120,7 @@ pub fn TrainView() -> impl IntoView {
     let reset = move |_| {
         notice.set(None);
         if let Some(c) = form.config() {
-            command(Command::Reset(c));
+            command(Command::Reset(to_setting_pairs(&c)));
         }
     };
     let choose_preset = move |ev: leptos::ev::Event| {
@@ -151,7 +152,7 @@ pub fn TrainView() -> impl IntoView {
         }
         form.set(&config);
         notice.set(Some(format!("Preset “{}”: {}", p.label(), p.description())));
-        command(Command::Reset(config));
+        command(Command::Reset(to_setting_pairs(&config)));
     };
     let toggle_digit = move |d: usize, on: bool| {
         digits.update(|all| all[d] = on);

@@ -9,10 +9,14 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 const DIST = join(ROOT, "dist");
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 
-/** Serves dist/ on a free loopback port; returns `{ server, base }`. */
-export async function serveDist() {
+/** Serves dist/ on a free loopback port, under `prefix` (e.g. "/sub"); returns `{ server, base }`. */
+export async function serveDist(prefix = "") {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (prefix) {
+      if (!path.startsWith(`${prefix}/`)) return res.writeHead(404).end("not found");
+      path = path.slice(prefix.length);
+    }
     const file = join(DIST, path === "/" ? "index.html" : path);
     if (!file.startsWith(DIST)) return res.writeHead(403).end();
     try {
@@ -23,7 +27,7 @@ export async function serveDist() {
     }
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return { server, base: `http://127.0.0.1:${server.address().port}` };
+  return { server, base: `http://127.0.0.1:${server.address().port}${prefix}` };
 }
 
 /** Headless Chromium (a fresh, empty profile per launch, as Playwright does). */

@@ -139,3 +139,22 @@ test("Download checkpoint, reload, Load it: the step count and the sample grid c
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("the built site works from a sub-path", { timeout: 300_000 }, async () => {
+  const sub = await serveDist("/some/project");
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${sub.base}/#/train?backend=cpu`);
+    await ready(page);
+    await page.locator("#step").click();
+    await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) === 1, null, { timeout: 120_000 });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    sub.server.close();
+  }
+});
