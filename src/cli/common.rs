@@ -48,7 +48,7 @@ pub(crate) fn progress(len: u64) -> ProgressBar {
     let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {per_sec} {msg}")
-            .expect("static template")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
     bar
@@ -126,4 +126,65 @@ pub(crate) fn print_metrics(m: &QualityMetrics) {
             .unwrap_or_default(),
         s.histogram
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::core::models::{ArchitectureConfig, Conditioning, MlpGanConfig};
+    use crate::core::train::TrainConfig;
+    use crate::engine::evaluate::evaluate_checkpoint;
+    use crate::engine::{Command, Engine, Event};
+
+    /// The CLI's `metrics.json` (`judge`), `eval --checkpoint` and the page's Evaluate give the
+    /// same numbers for the same run, EMA generator included.
+    #[test]
+    fn cli_eval_and_page_metrics_agree() {
+        let device = Device::flex();
+        let data = MnistSet::decode(include_bytes!("../../www/data/mnist.bin")).unwrap();
+        let classifier = checkpoint::load_classifier(
+            include_bytes!("../../www/weights/classifier.bpk"),
+            &device,
+        )
+        .unwrap();
+        let real = real_stats(&classifier, &data, &device).unwrap();
+        let config = TrainConfig::new()
+            .with_batch_size(16)
+            .with_ema_decay(0.5)
+            .with_architecture(
+                ArchitectureConfig::new()
+                    .with_latent_dim(8)
+                    .with_conditioning(Conditioning::Cgan)
+                    .with_mlp(
+                        MlpGanConfig::new()
+                            .with_generator_hidden(vec![32])
+                            .with_discriminator_hidden(vec![32]),
+                    ),
+            );
+        let mut engine =
+            Engine::new(&device, Rc::new(data), classifier.clone(), config, now_ms).unwrap();
+        for _ in 0..3 {
+            pollster::block_on(engine.step_once()).unwrap();
+        }
+        let cli = judge(engine.trainer(), &classifier, &real, &device).unwrap();
+        let page = match pollster::block_on(engine.handle(Command::Evaluate)).first() {
+            Some(Event::Metrics { metrics, .. }) => metrics.clone(),
+            other => panic!("expected metrics, got {other:?}"),
+        };
+        let bytes = engine.checkpoint().unwrap();
+        let eval = pollster::block_on(evaluate_checkpoint(
+            &bytes,
+            &classifier,
+            &real,
+            METRICS_SAMPLES,
+            &device,
+        ))
+        .unwrap();
+        let json = |m: &QualityMetrics| serde_json::to_string(m).unwrap_or_default();
+        assert_eq!(json(&cli), json(&page));
+        assert_eq!(json(&eval), json(&page));
+        assert!(page.label_accuracy.is_some());
+    }
 }
