@@ -80,6 +80,12 @@ pub enum Command {
     },
     /// Save the run as a checkpoint: answered by [`Event::Checkpoint`].
     SaveCheckpoint,
+    /// Inference only: draw a grid from fresh latent vectors seeded by `seed` (training is
+    /// untouched), answered by an [`Event::Panel`] named `generated`.
+    Generate {
+        /// Seed of the latent vectors.
+        seed: u64,
+    },
     /// Conditional models: the digits the sample grid shows, one row each (empty: all ten).
     Digits(Vec<u8>),
     /// Compute the quality metrics every this many steps while training (0: never).
@@ -323,6 +329,7 @@ mod tests {
             Command::MetricsEvery(0),
             Command::Evaluate,
             Command::SaveCheckpoint,
+            Command::Generate { seed: 5 },
         ];
         for c in commands {
             let message = ToWorker::Command(c);

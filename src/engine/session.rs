@@ -233,6 +233,18 @@ impl Engine {
                 self.metrics_every = n;
                 Vec::new()
             }
+            Command::Generate { seed } => {
+                let latent = self.run.trainer.config().architecture.latent_dim;
+                let mut rng = crate::core::rng::seeded(seed);
+                let z = latent_noise(&mut rng, SAMPLE_GRID, latent, &self.device);
+                match self
+                    .grid(z, "generated", format!("Fresh samples (seed {seed})"))
+                    .await
+                {
+                    Ok(event) => vec![event],
+                    Err(e) => vec![Event::Error(e.into())],
+                }
+            }
             Command::Evaluate => self.metrics_event().await,
             Command::SaveCheckpoint => match self.checkpoint() {
                 Ok(bytes) => {
@@ -380,20 +392,40 @@ impl Engine {
             .architecture
             .conditioning
             .is_conditional();
+        let title = if conditional {
+            "Samples by requested digit"
+        } else {
+            "Samples from a fixed z"
+        };
+        let event = self
+            .grid(self.run.fixed_z.clone(), "samples", title.into())
+            .await?;
+        self.run.last_sample_step = Some(self.run.trainer.steps());
+        Ok(event)
+    }
+
+    /// A grid panel of the sampling generator's images from the latent batch `z`
+    /// ([`SAMPLE_GRID`] rows of it), with the classifier's verdict. Conditional: one row per
+    /// chosen digit, the first [`GRID_COLUMNS`] latent vectors in every row.
+    async fn grid(&self, z: Tensor<2>, name: &str, title: String) -> Result<Event, EngineError> {
+        let conditional = self
+            .run
+            .trainer
+            .config()
+            .architecture
+            .conditioning
+            .is_conditional();
         let (z, row_labels) = if conditional {
             let rows = self.digits.len();
-            let latent = self.run.fixed_z.dims()[1];
-            let z = self
-                .run
-                .fixed_z
-                .clone()
+            let latent = z.dims()[1];
+            let z = z
                 .narrow(0, 0, GRID_COLUMNS)
                 .unsqueeze_dim::<3>(0)
                 .repeat_dim(0, rows)
                 .reshape([rows * GRID_COLUMNS, latent]);
             (z, Some(self.digits.clone()))
         } else {
-            (self.run.fixed_z.clone(), None)
+            (z, None)
         };
         let labels = row_labels.as_ref().map(|rows| {
             let per_image: Vec<u8> = rows
@@ -406,17 +438,11 @@ impl Engine {
         let probs = self.classifier.probabilities(images.clone());
         let pixels = to_bytes(&read_f32(images).await?);
         let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
-        let step = self.run.trainer.steps();
-        self.run.last_sample_step = Some(step);
         Ok(Event::Panel {
             panel: Panel {
-                name: "samples".into(),
-                title: if conditional {
-                    "Samples by requested digit".into()
-                } else {
-                    "Samples from a fixed z".into()
-                },
-                step,
+                name: name.into(),
+                title,
+                step: self.run.trainer.steps(),
                 side: IMAGE_SIDE,
                 columns: GRID_COLUMNS,
                 pixels,
@@ -490,6 +516,23 @@ mod tests {
                 .with_kind(ModelKind::Dcgan)
                 .with_latent_dim(8),
         )
+    }
+
+    #[test]
+    fn generate_draws_fresh_reproducible_samples_without_training() {
+        let mut e = engine(small());
+        pollster::block_on(e.step_once()).unwrap();
+        let pixels = |events: Vec<Event>| match events.into_iter().next() {
+            Some(Event::Panel { panel, .. }) if panel.name == "generated" => panel.pixels,
+            other => panic!("expected a generated panel, got {other:?}"),
+        };
+        let a = pixels(pollster::block_on(e.handle(Command::Generate { seed: 4 })));
+        let b = pixels(pollster::block_on(e.handle(Command::Generate { seed: 4 })));
+        let c = pixels(pollster::block_on(e.handle(Command::Generate { seed: 5 })));
+        assert_eq!(a, b, "the same seed draws the same grid");
+        assert_ne!(a, c, "another seed draws other samples");
+        assert_eq!(a.len(), SAMPLE_GRID * 784);
+        assert_eq!(e.trainer().steps(), 1, "inference does not train");
     }
 
     #[test]

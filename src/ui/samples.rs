@@ -16,6 +16,8 @@ pub fn ImagePanel(
     panel: Signal<Option<Panel>>,
     /// The canvas element's id.
     canvas_id: &'static str,
+    /// The row labels' element id.
+    labels_id: &'static str,
     /// Tooltip: what the panel shows.
     help: &'static str,
 ) -> impl IntoView {
@@ -62,7 +64,7 @@ pub fn ImagePanel(
             </figcaption>
             <div class="grid-wrap">
                 {move || panel.with(|p| p.as_ref().and_then(|p| p.row_labels.clone())).map(|rows| view! {
-                    <div class="row-labels" id="row-labels">
+                    <div class="row-labels" id=labels_id>
                         {rows.into_iter().map(|d| view! { <span>{d}</span> }).collect_view()}
                     </div>
                 })}

@@ -62,6 +62,8 @@ pub struct TrainSession {
     pub elapsed: RwSignal<f64>,
     /// The latest sample grid (the GAN task's `samples` panel).
     pub samples: RwSignal<Option<Panel>>,
+    /// The latest grid drawn from fresh latent vectors (the `generated` panel).
+    pub generated: RwSignal<Option<Panel>>,
     /// `(step, metrics)` of every evaluation.
     pub metrics: RwSignal<Vec<(u64, QualityMetrics)>>,
     /// The "metrics every" field's text.
@@ -109,6 +111,7 @@ impl TrainSession {
             rate: RwSignal::new((0.0, 0.0)),
             elapsed: RwSignal::new(0.0),
             samples: RwSignal::new(None),
+            generated: RwSignal::new(None),
             metrics: RwSignal::new(Vec::new()),
             metrics_every: RwSignal::new(
                 options.metrics_every.unwrap_or(METRICS_EVERY).to_string(),
@@ -221,6 +224,7 @@ impl TrainSession {
                 step,
             } => {
                 let config = config_of(&settings);
+                self.generated.set(None);
                 self.history.set(History::new(view.series.clone()));
                 self.view.set(Some(view));
                 self.metrics.set(Vec::new());
@@ -264,12 +268,14 @@ impl TrainSession {
                 self.rate.set((steps_per_sec, images_per_sec));
                 self.elapsed.set(elapsed_ms);
             }
-            Event::Panel { panel, stats } => {
-                if panel.name == "samples" {
+            Event::Panel { panel, stats } => match panel.name.as_str() {
+                "samples" => {
                     self.samples.set(Some(panel));
                     self.stats.set(stats);
                 }
-            }
+                "generated" => self.generated.set(Some(panel)),
+                _ => {}
+            },
             Event::Metrics { step, metrics } => {
                 self.metrics.update(|all| all.push((step, metrics)))
             }

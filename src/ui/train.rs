@@ -32,6 +32,7 @@ pub fn TrainView() -> impl IntoView {
         rate,
         elapsed,
         samples,
+        generated,
         metrics,
         metrics_every,
         conditional,
@@ -323,7 +324,14 @@ pub fn TrainView() -> impl IntoView {
                 </div>
                 <div class="visuals">
                     <div>
-                        <ImagePanel panel=samples.into() canvas_id="sample-grid" help="Samples from one fixed batch of latent vectors z, redrawn as G learns: watch the same z turn from noise into digits. Conditional models: one row per requested digit, the same z in every column." />
+                        <ImagePanel panel=samples.into() canvas_id="sample-grid" labels_id="row-labels" help="Samples from one fixed batch of latent vectors z, redrawn as G learns: watch the same z turn from noise into digits. Conditional models: one row per requested digit, the same z in every column." />
+                        <div class="panel-actions">
+                            <button id="new-samples" disabled=move || !ready.get() title="Draw a grid from fresh random latent vectors with the current generator (training is untouched): the fixed grid above shows how one z evolves, this one how varied G's digits are."
+                                on:click=move |_| command(Command::Generate { seed: (js_sys::Math::random() * 1e9) as u64 })>"New z"</button>
+                        </div>
+                        {move || generated.get().is_some().then(|| view! {
+                            <ImagePanel panel=generated.into() canvas_id="generated-grid" labels_id="generated-rows" help="Samples from fresh latent vectors (press New z again for others)." />
+                        })}
                         {move || conditional.get().then(|| view! {
                             <div class="digits" title="Conditional models: which digits the grid asks G for, one row each.">
                                 <span>"Rows: "</span>

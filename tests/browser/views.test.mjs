@@ -132,6 +132,12 @@ test("Download checkpoint, reload, Load it: the step count and the sample grid c
       && document.querySelector(".samples .muted").innerText.includes("step 4"), null, { timeout: 120_000 });
   assert.deepEqual(await gridPixels(page), grid, "the same generator draws the same grid");
   assert.equal(await page.locator("#field-ema_decay").inputValue(), "0.9");
+  // Inference only: New z draws another grid and leaves the run where it was.
+  await page.locator("#new-samples").click();
+  await page.locator("#generated-grid").waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector("#generated-grid").width === 8 * 28);
+  assert.equal(await stepCount(page), 4);
+  await page.screenshot({ path: join(ARTIFACTS, "checkpoint-loaded.png"), fullPage: true });
   await page.locator("#field-pause_at").fill("6");
   await page.locator("#train").click();
   await pausedAt(page, 6);
