@@ -9,7 +9,7 @@ use burn::prelude::*;
 
 use crate::core::checkpoint::load_gan;
 use crate::core::data::IMAGE_PIXELS;
-use crate::engine::Engine;
+use crate::engine::{Engine, StepRecord};
 
 use super::args::{Start, field_errors};
 use super::common::{
@@ -52,15 +52,22 @@ pub(crate) fn train(
         }
     };
     fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    // The GAN task's series: D loss, G loss, D(x), D(G(z)); a resumed run's earlier steps first.
     let mut csv = String::from("step,d_loss,g_loss,d_real,d_fake\n");
-    let bar = progress(steps);
-    for _ in 0..steps {
-        let r = pollster::block_on(engine.step_once())?;
-        // The GAN task's series: D loss, G loss, D(x), D(G(z)).
+    let mut row = |r: &StepRecord| -> Result<[f32; 4]> {
         let [d_loss, g_loss, d_real, d_fake] = r.values[..] else {
             anyhow::bail!("step {}: {} statistics, expected 4", r.step, r.values.len());
         };
         csv.push_str(&format!("{},{d_loss},{g_loss},{d_real},{d_fake}\n", r.step));
+        Ok([d_loss, g_loss, d_real, d_fake])
+    };
+    for r in engine.history() {
+        row(&r)?;
+    }
+    let bar = progress(steps);
+    for _ in 0..steps {
+        let r = pollster::block_on(engine.step_once())?;
+        let [d_loss, g_loss, d_real, d_fake] = row(&r)?;
         bar.set_message(format!(
             "D {d_loss:.3} G {g_loss:.3} D(x) {d_real:.2} D(G(z)) {d_fake:.2}"
         ));

@@ -42,8 +42,20 @@ struct RunHeader {
     task: String,
     settings: TrainConfig,
     state: TrainerState,
+    /// Names of the series in the `history` section (none: no history saved).
+    #[serde(default)]
+    history_series: Vec<String>,
     /// `(name, length in bytes)` of each section, in file order.
     sections: Vec<(String, u64)>,
+}
+
+/// The values a run reported at each step so far (its charts), saved with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunHistory {
+    /// Series names.
+    pub series: Vec<String>,
+    /// One value per series per step, step after step (`series.len()` values per step).
+    pub values: Vec<f32>,
 }
 
 /// What a run checkpoint holds beyond the networks, to continue training exactly.
@@ -55,6 +67,8 @@ pub struct ResumeState {
     pub optimizer_g: Vec<u8>,
     /// D's optimiser record (a burnpack).
     pub optimizer_d: Vec<u8>,
+    /// The run's step values so far, when saved.
+    pub history: Option<RunHistory>,
 }
 
 /// Why a checkpoint could not be written or read.
@@ -178,8 +192,8 @@ pub fn save_gan(
 
 /// Saves everything needed to continue `trainer`'s run exactly: the networks (with the EMA
 /// generator), both optimiser states, the random streams and the step count, with a header
-/// naming the format, the task and the settings.
-pub fn save_run(trainer: &GanTrainer) -> Result<Vec<u8>, CheckpointError> {
+/// naming the format, the task and the settings, and the run's `history` (its charts).
+pub fn save_run(trainer: &GanTrainer, history: &RunHistory) -> Result<Vec<u8>, CheckpointError> {
     let networks = save_gan(
         trainer.generator(),
         trainer.discriminator(),
@@ -190,16 +204,23 @@ pub fn save_run(trainer: &GanTrainer) -> Result<Vec<u8>, CheckpointError> {
     let (optimizer_g, optimizer_d) = trainer
         .optimizer_records()
         .map_err(|e| CheckpointError::Format(e.to_string()))?;
+    let history_bytes: Vec<u8> = history
+        .values
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
     let sections = [
         ("networks", networks),
         ("optimizer_g", optimizer_g),
         ("optimizer_d", optimizer_d),
+        ("history", history_bytes),
     ];
     let header = RunHeader {
         format: RUN_FORMAT,
         task: GAN_TASK.into(),
         settings: trainer.config().clone(),
         state: trainer.state(),
+        history_series: history.series.clone(),
         sections: sections
             .iter()
             .map(|(name, bytes)| (name.to_string(), bytes.len() as u64))
@@ -271,10 +292,30 @@ pub fn load_gan(bytes: &[u8], device: &Device) -> Result<GanCheckpoint, Checkpoi
             .ok_or_else(|| CheckpointError::Format(format!("no {name} section")))
     };
     let mut checkpoint = load_networks(section("networks")?, device)?;
+    let history = match section("history") {
+        Ok(bytes) if !header.history_series.is_empty() => {
+            let per_step = header.history_series.len();
+            if bytes.len() % (4 * per_step) != 0 {
+                return Err(CheckpointError::Format(
+                    "the history section does not hold whole steps".into(),
+                ));
+            }
+            let values = bytes
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            Some(RunHistory {
+                series: header.history_series.clone(),
+                values,
+            })
+        }
+        _ => None,
+    };
     checkpoint.resume = Some(ResumeState {
         state: header.state,
         optimizer_g: section("optimizer_g")?.to_vec(),
         optimizer_d: section("optimizer_d")?.to_vec(),
+        history,
     });
     Ok(checkpoint)
 }
@@ -299,7 +340,7 @@ pub fn resume_trainer(
     data_len: usize,
     device: &Device,
     optimizers: Optimizers,
-) -> Result<GanTrainer, CheckpointError> {
+) -> Result<(GanTrainer, Option<RunHistory>), CheckpointError> {
     // Loaded straight onto the training (autodiff) device, so the parameters stay tracked.
     let checkpoint = load_gan(bytes, &device.clone().autodiff())?;
     let GanCheckpoint {
@@ -323,11 +364,12 @@ pub fn resume_trainer(
                 Optimizers::Restore => Some((&r.optimizer_g[..], &r.optimizer_d[..])),
                 Optimizers::Fresh => None,
             };
-            trainer
+            let trainer = trainer
                 .resume(&r.state, records)
-                .map_err(|e| CheckpointError::Format(e.to_string()))
+                .map_err(|e| CheckpointError::Format(e.to_string()))?;
+            Ok((trainer, r.history))
         }
-        None => Ok(trainer),
+        None => Ok((trainer, None)),
     }
 }
 
@@ -509,11 +551,16 @@ mod tests {
             let mut first = GanTrainer::new(config, data.len(), &device).unwrap();
             let before = stats(&mut first, &data, 3);
             assert_eq!(before, expected[..12]);
-            let bytes = save_run(&first).unwrap();
+            let history = RunHistory {
+                series: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+                values: before.clone(),
+            };
+            let bytes = save_run(&first, &history).unwrap();
             drop(first);
             assert!(load_gan(&bytes, &device).unwrap().resume.is_some());
-            let mut resumed =
+            let (mut resumed, saved) =
                 resume_trainer(&bytes, data.len(), &device, Optimizers::Restore).unwrap();
+            assert_eq!(saved, Some(history), "the charts come back");
             assert_eq!(resumed.steps(), 3);
             assert_eq!(stats(&mut resumed, &data, 3), expected[12..]);
         }
@@ -527,7 +574,7 @@ mod tests {
             .with_batch_size(2)
             .with_architecture(ArchitectureConfig::new().with_latent_dim(4));
         let trainer = GanTrainer::new(config, data.len(), &device).unwrap();
-        let bytes = save_run(&trainer).unwrap();
+        let bytes = save_run(&trainer, &RunHistory::default()).unwrap();
         assert!(load_gan(&bytes, &device).is_ok());
         let cut = &bytes[..bytes.len() - 10];
         assert!(

@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use burn::prelude::*;
 
-use crate::core::checkpoint::{self, Optimizers};
+use crate::core::checkpoint::{self, Optimizers, RunHistory};
 use crate::core::classifier::Classifier;
 use crate::core::data::{IMAGE_SIDE, MnistSet, to_bytes};
 use crate::core::metrics::{ClassStats, FeatureStats};
@@ -65,6 +65,8 @@ const TICK_BUDGET_MS: f64 = 200.0;
 
 struct Run {
     trainer: GanTrainer,
+    /// Every step's values so far, [`SERIES`] per step (saved with the run, drawn on load).
+    history: Vec<f32>,
     fixed_z: Tensor<2>,
     elapsed_ms: f64,
     last_sample_step: Option<u64>,
@@ -138,6 +140,7 @@ impl Engine {
         );
         Run {
             trainer,
+            history: Vec::new(),
             fixed_z,
             elapsed_ms: 0.0,
             last_sample_step: None,
@@ -163,8 +166,31 @@ impl Engine {
             settings: to_setting_pairs(config),
             step: self.run.trainer.steps(),
         }];
+        // A resumed run's charts so far.
+        let records = self.history();
+        if !records.is_empty() {
+            events.push(Event::Progress {
+                records,
+                steps_per_sec: 0.0,
+                images_per_sec: 0.0,
+                elapsed_ms: self.run.elapsed_ms,
+            });
+        }
         events.extend(self.samples_event().await);
         events
+    }
+
+    /// Every step's values so far (a resumed run's include the steps before the checkpoint).
+    pub fn history(&self) -> Vec<StepRecord> {
+        self.run
+            .history
+            .chunks_exact(SERIES.len())
+            .enumerate()
+            .map(|(i, values)| StepRecord {
+                step: i as u64 + 1,
+                values: values.to_vec(),
+            })
+            .collect()
     }
 
     /// Handles one command.
@@ -277,9 +303,19 @@ impl Engine {
     /// Continues the run of a checkpoint (from the page or the CLI) instead of the current one;
     /// on error the current run is kept.
     pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
-        let trainer =
+        let (trainer, history) =
             checkpoint::resume_trainer(bytes, self.data.len(), &self.device, self.optimizers)?;
-        self.run = Self::run_of(trainer);
+        let mut run = Self::run_of(trainer);
+        // A history that is not this task's series, or does not end at the checkpoint's step,
+        // is left out rather than drawn wrongly.
+        if let Some(h) = history {
+            let names: Vec<&str> = SERIES.iter().map(|(n, _)| *n).collect();
+            let steps = h.values.len() / SERIES.len().max(1);
+            if h.series == names && steps as u64 == run.trainer.steps() {
+                run.history = h.values;
+            }
+        }
+        self.run = run;
         Ok(())
     }
 
@@ -288,7 +324,11 @@ impl Engine {
     ///
     /// Reads weights synchronously: call it natively or on the CPU backend.
     pub fn checkpoint(&self) -> Result<Vec<u8>, EngineError> {
-        Ok(checkpoint::save_run(&self.run.trainer)?)
+        let history = RunHistory {
+            series: SERIES.iter().map(|(n, _)| n.to_string()).collect(),
+            values: self.run.history.clone(),
+        };
+        Ok(checkpoint::save_run(&self.run.trainer, &history)?)
     }
 
     /// While running: trains for about 200 ms, then reports progress (and samples when due).
@@ -367,6 +407,7 @@ impl Engine {
                 values.len()
             )));
         }
+        self.run.history.extend_from_slice(&values);
         Ok(StepRecord {
             step: self.run.trainer.steps(),
             values,
@@ -569,6 +610,12 @@ mod tests {
             events
                 .iter()
                 .any(|ev| matches!(ev, Event::Started { step: 2, .. }))
+        );
+        assert!(
+            events.iter().any(
+                |ev| matches!(ev, Event::Progress { records, .. } if records.len() == 2 && records[1].step == 2)
+            ),
+            "the loaded run's charts come back"
         );
         assert_eq!(b.trainer().config().architecture.kind, ModelKind::Dcgan);
         let events = pollster::block_on(b.handle(Command::LoadCheckpoint {

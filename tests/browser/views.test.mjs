@@ -131,6 +131,7 @@ test("Download checkpoint, reload, Load it: the step count and the sample grid c
   await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) === 4
       && document.querySelector(".samples .muted").innerText.includes("step 4"), null, { timeout: 120_000 });
   assert.deepEqual(await gridPixels(page), grid, "the same generator draws the same grid");
+  assert.equal(await page.locator(".chart").first().getAttribute("data-points"), "4", "the charts come back");
   assert.equal(await page.locator("#field-ema_decay").inputValue(), "0.9");
   // Inference only: New z draws another grid and leaves the run where it was.
   await page.locator("#new-samples").click();
