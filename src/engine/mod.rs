@@ -3,6 +3,7 @@
 //! The same code runs in the page's Web Worker and in the command line; only the device,
 //! the clock and the transport differ.
 
+pub mod backend;
 mod error;
 pub mod evaluate;
 pub mod protocol;

@@ -272,7 +272,12 @@ impl ToWorker {
 }
 
 /// What the worker starts with: the backend, the task and the task's settings.
-pub type InitRequest = (BackendChoice, &'static TaskSpec, Vec<(String, String)>);
+pub type InitRequest = (
+    BackendChoice,
+    Option<String>,
+    &'static TaskSpec,
+    Vec<(String, String)>,
+);
 
 /// What a worker does with a message before it is initialised: [`ToWorker::Init`] names the
 /// backend, a task of the registry and its settings; an unknown task gets an
@@ -281,9 +286,10 @@ pub fn before_init(message: ToWorker) -> Result<InitRequest, WorkerError> {
     match message {
         ToWorker::Init {
             backend,
+            reason,
             task,
             settings,
-        } => Ok((backend, find_task(&task)?, settings)),
+        } => Ok((backend, reason, find_task(&task)?, settings)),
         ToWorker::Command(_) => Err(WorkerError::new(
             ErrorKind::NotReady,
             "the worker is still starting; a command sent before it was ready was ignored",
@@ -296,8 +302,10 @@ pub fn before_init(message: ToWorker) -> Result<InitRequest, WorkerError> {
 pub enum ToWorker {
     /// First message: pick the backend, load the assets the task needs, start it.
     Init {
-        /// The user's backend wish.
+        /// Where to run: `Cpu` or `Gpu` as the page placed it ([`super::backend::place`]).
         backend: BackendChoice,
+        /// Why the CPU runs the task, when it was not the user's wish.
+        reason: Option<String>,
         /// The task's id ([`super::task::TASKS`]).
         task: String,
         /// The first run's settings as `(id, text)` pairs of the task's settings registry.
@@ -370,6 +378,7 @@ mod tests {
         assert!(!early.fatal);
         let init = |task: &str| ToWorker::Init {
             backend: BackendChoice::Cpu,
+            reason: None,
             task: task.into(),
             settings: vec![("lr_g".into(), "0.001".into())],
         };

@@ -98,50 +98,6 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// What `navigator.gpu.requestAdapter()` reports, if anything.
-struct AdapterProbe {
-    vendor: String,
-    architecture: String,
-    software: bool,
-}
-
-async fn probe_adapter() -> Result<AdapterProbe, String> {
-    let gpu = get(&scope().navigator().into(), "gpu");
-    if gpu.is_undefined() || gpu.is_null() {
-        return Err("this browser exposes no WebGPU".into());
-    }
-    let request: js_sys::Function = get(&gpu, "requestAdapter")
-        .dyn_into()
-        .map_err(|_| "navigator.gpu.requestAdapter is missing")?;
-    let promise: js_sys::Promise = request
-        .call0(&gpu)
-        .map_err(|e| js_error("requestAdapter", e))?
-        .dyn_into()
-        .map_err(|_| "requestAdapter returned no promise")?;
-    let adapter = JsFuture::from(promise)
-        .await
-        .map_err(|e| js_error("requestAdapter", e))?;
-    if adapter.is_null() || adapter.is_undefined() {
-        return Err("WebGPU is present but offers no adapter".into());
-    }
-    let info = get(&adapter, "info");
-    let text = |v: JsValue| v.as_string().unwrap_or_default();
-    let architecture = text(get(&info, "architecture"));
-    let fallback = get(&info, "isFallbackAdapter")
-        .as_bool()
-        .or_else(|| get(&adapter, "isFallbackAdapter").as_bool())
-        .unwrap_or(false);
-    Ok(AdapterProbe {
-        vendor: text(get(&info, "vendor")),
-        software: fallback || architecture.eq_ignore_ascii_case("swiftshader"),
-        architecture,
-    })
-}
-
 fn cpu(reason: Option<String>) -> (Device, BackendInfo) {
     (
         Device::flex(),
@@ -153,37 +109,26 @@ fn cpu(reason: Option<String>) -> (Device, BackendInfo) {
     )
 }
 
-/// Chooses the device: WebGPU on a hardware adapter (or any adapter when forced), else the CPU.
-async fn pick_device(choice: BackendChoice) -> (Device, BackendInfo) {
+/// The CPU worker: always the CPU, for the reason the page gave.
+#[cfg(not(feature = "webgpu"))]
+async fn pick_device(_choice: BackendChoice, reason: Option<String>) -> (Device, BackendInfo) {
+    cpu(reason.or_else(|| Some("CPU chosen by you".into())))
+}
+
+/// The GPU worker: WebGPU (the page checked there is an adapter), else the CPU with the reason.
+#[cfg(feature = "webgpu")]
+async fn pick_device(choice: BackendChoice, reason: Option<String>) -> (Device, BackendInfo) {
     if choice == BackendChoice::Cpu {
-        return cpu(Some("CPU chosen by you".into()));
+        return cpu(reason.or_else(|| Some("CPU chosen by you".into())));
     }
-    let probe = match probe_adapter().await {
-        Ok(probe) => probe,
-        Err(reason) => return cpu(Some(reason)),
+    let probe = super::backend::probe_adapter(&scope().navigator().into()).await;
+    let (name, software) = match &probe {
+        Ok(p) => (p.name(), p.software),
+        Err(reason) => return cpu(Some(reason.clone())),
     };
-    let name = format!(
-        "{} ({})",
-        if probe.vendor.is_empty() {
-            "unknown vendor"
-        } else {
-            &probe.vendor
-        },
-        if probe.architecture.is_empty() {
-            "unknown architecture"
-        } else {
-            &probe.architecture
-        }
-    );
-    if probe.software && choice == BackendChoice::Auto {
-        return cpu(Some(format!(
-            "the WebGPU adapter {name} is a software fallback, about 50× slower than the CPU path; force GPU with ?backend=gpu"
-        )));
-    }
     match Device::wgpu_options().init_async().await {
         Ok(device) => {
-            let reason = probe
-                .software
+            let reason = software
                 .then(|| "software adapter forced by you: expect it to be very slow".to_string());
             (
                 device,
@@ -232,11 +177,19 @@ impl Assets {
 /// refused are reported and the task starts with its defaults.
 async fn start(
     backend: BackendChoice,
+    reason: Option<String>,
     task: &TaskSpec,
     settings: Vec<(String, String)>,
     assets: &mut Assets,
 ) -> Result<Engine, String> {
-    let (device, info) = pick_device(backend).await;
+    let (device, info) = pick_device(backend, reason).await;
+    // A saved optimiser state materialises on Burn's default device: the CPU in the CPU worker
+    // (restored), an uninitialised WebGPU device in the GPU worker (so there it starts afresh).
+    let optimizers = if info.gpu || cfg!(feature = "webgpu") {
+        checkpoint::Optimizers::Fresh
+    } else {
+        checkpoint::Optimizers::Restore
+    };
     post(vec![Event::Ready(info)]);
     // One task today; each task's engine is started here from its registry entry's needs.
     debug_assert!(task.needs_digits && task.needs_classifier);
@@ -250,7 +203,7 @@ async fn start(
         }
     };
     Engine::new(&device, data, classifier, config, js_sys::Date::now)
-        .map(|engine| engine.with_optimizers_on_load(checkpoint::Optimizers::Fresh))
+        .map(|engine| engine.with_optimizers_on_load(optimizers))
         .map_err(|errors| errors.to_string())
 }
 
@@ -282,8 +235,8 @@ pub fn run() {
                 return;
             };
             match before_init(message) {
-                Ok((backend, task, settings)) => {
-                    match start(backend, task, settings, &mut assets).await {
+                Ok((backend, reason, task, settings)) => {
+                    match start(backend, reason, task, settings, &mut assets).await {
                         Ok(engine) => break engine,
                         Err(e) => {
                             post(vec![Event::Error(WorkerError::fatal(

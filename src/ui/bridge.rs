@@ -9,9 +9,6 @@ use web_sys::{MessageEvent, Worker};
 
 use crate::engine::{ErrorKind, Event, ToWorker, WorkerError};
 
-/// Trunk's loader for the worker bin (see `index.html`).
-const WORKER_URL: &str = "./worker_loader.js";
-
 /// A running training worker.
 pub struct WorkerBridge {
     worker: Worker,
@@ -40,13 +37,14 @@ fn decode(data: JsValue) -> (Event, Option<ArrayBuffer>) {
 }
 
 impl WorkerBridge {
-    /// Starts the worker; `on_event` receives every event it posts, with the buffer that came
-    /// with it (a checkpoint file).
+    /// Starts the worker at `url` (a Trunk worker loader, see `index.html`); `on_event`
+    /// receives every event it posts, with the buffer that came with it (a checkpoint file).
     pub fn spawn(
+        url: &str,
         mut on_event: impl FnMut(Event, Option<ArrayBuffer>) + 'static,
     ) -> Result<Self, String> {
-        let worker = Worker::new(WORKER_URL)
-            .map_err(|e| format!("could not start the training worker: {e:?}"))?;
+        let worker =
+            Worker::new(url).map_err(|e| format!("could not start the training worker: {e:?}"))?;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
             let (event, buffer) = decode(message.data());
             on_event(event, buffer);

@@ -13,6 +13,7 @@ use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::presets::Preset;
 use crate::core::settings::{apply_pairs, to_setting_pairs};
 use crate::core::train::TrainConfig;
+use crate::engine::backend::{Placement, WorkerKind, place, probe_adapter};
 use crate::engine::task::{GAN_TASK, Panel, TaskView};
 use crate::engine::{BackendChoice, BackendInfo, Command, Event, ToWorker};
 
@@ -97,6 +98,7 @@ pub struct TrainSession {
     /// The checkpoint file being loaded.
     pub loading: RwSignal<Option<String>>,
     options: StoredValue<PageOptions>,
+    placement: StoredValue<Option<Placement>>,
     bridge: StoredValue<Option<WorkerBridge>, LocalStorage>,
 }
 
@@ -131,12 +133,26 @@ impl TrainSession {
             stopped: RwSignal::new(false),
             loading: RwSignal::new(None),
             options: StoredValue::new(options.clone()),
+            placement: StoredValue::new(None),
             bridge: StoredValue::new_local(None),
         };
-        match WorkerBridge::spawn(move |event, buffer| session.on_event(event, buffer)) {
-            Ok(b) => session.bridge.set_value(Some(b)),
-            Err(e) => session.error.set(Some(e)),
-        }
+        // Probe WebGPU once (not for a forced CPU), then start the worker build that fits.
+        let choice = options.backend;
+        wasm_bindgen_futures::spawn_local(async move {
+            let probe = match (choice, web_sys::window()) {
+                (BackendChoice::Cpu, _) => Err(String::new()),
+                (_, Some(window)) => probe_adapter(&window.navigator().into()).await,
+                (_, None) => Err("no window".into()),
+            };
+            let placement = place(choice, probe);
+            session.placement.set_value(Some(placement.clone()));
+            match WorkerBridge::spawn(placement.worker.url(), move |event, buffer| {
+                session.on_event(event, buffer)
+            }) {
+                Ok(b) => session.bridge.set_value(Some(b)),
+                Err(e) => session.error.set(Some(e)),
+            }
+        });
         session
     }
 
@@ -198,8 +214,18 @@ impl TrainSession {
             Event::Listening => {
                 let options = self.options.get_value();
                 let config = self.form.config().unwrap_or_else(TrainConfig::new);
+                let placement = self.placement.get_value();
+                let (backend, reason) = match placement {
+                    Some(Placement {
+                        worker: WorkerKind::Gpu,
+                        ..
+                    }) => (BackendChoice::Gpu, None),
+                    Some(p) => (BackendChoice::Cpu, p.reason),
+                    None => (BackendChoice::Cpu, None),
+                };
                 self.send(ToWorker::Init {
-                    backend: options.backend,
+                    backend,
+                    reason,
                     task: GAN_TASK.id.into(),
                     settings: to_setting_pairs(&config),
                 });
@@ -238,8 +264,13 @@ impl TrainSession {
                 self.write_address();
                 if let Some(name) = self.loading.get_untracked() {
                     self.loading.set(None);
+                    let restored = if self.backend.get_untracked().is_some_and(|b| b.gpu) {
+                        "networks, moving average, settings, random streams and charts restored; on WebGPU the optimisers' moments start afresh (the CPU backend and `gan-playground train --resume` continue exactly)"
+                    } else {
+                        "networks, moving average, optimisers, settings, random streams and charts restored: training goes on exactly as if it had never stopped"
+                    };
                     self.notice.set(Some(format!(
-                        "Continuing {name} from step {step}: networks, moving average, settings and random streams restored; in the page the optimisers' moments start afresh (`gan-playground train --resume {name}` continues exactly)."
+                        "Continuing {name} from step {step}: {restored}."
                     )));
                 }
             }

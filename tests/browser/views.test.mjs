@@ -111,8 +111,17 @@ const pausedAt = (page, n) =>
       && document.querySelector("#train").innerText.trim() === "Train"
       && document.querySelector(".samples .muted").innerText.includes(`step ${n}`), n, { timeout: 300_000 });
 
-test("Download checkpoint, reload, Load it: the step count and the sample grid come back, and training goes on", { timeout: 600_000 }, async () => {
+test("Download checkpoint, reload, Load it: the step count and the sample grid come back, and training goes on exactly as without the break", { timeout: 600_000 }, async () => {
   const context = await browser.newContext({ acceptDownloads: true });
+  // The same run, uninterrupted, for comparison.
+  const whole = await open(context, "?backend=cpu&pause_at=6&ema_decay=0.9");
+  await ready(whole.page);
+  await whole.page.locator("#train").click();
+  await pausedAt(whole.page, 6);
+  const wholeGrid = await gridPixels(whole.page);
+  const wholeLegend = await whole.page.locator("#loss-charts .legend").allInnerTexts();
+  await whole.page.close();
+
   const { page, problems } = await open(context, "?backend=cpu&pause_at=4&ema_decay=0.9");
   await ready(page);
   await page.locator("#train").click();
@@ -143,6 +152,9 @@ test("Download checkpoint, reload, Load it: the step count and the sample grid c
   await page.locator("#train").click();
   await pausedAt(page, 6);
   assert.equal(await page.locator("#error").count(), 0);
+  // The CPU worker restores the optimisers' states: the resumed run is the uninterrupted one.
+  assert.deepEqual(await gridPixels(page), wholeGrid, "step 6 after a break draws what step 6 without one drew");
+  assert.deepEqual(await page.locator("#loss-charts .legend").allInnerTexts(), wholeLegend);
   assert.deepEqual(problems, []);
   await context.close();
 });
