@@ -23,7 +23,7 @@ use classifier::train_classifier;
 use common::device;
 use eval::eval;
 use train::train;
-use zoo::zoo;
+use zoo::{Checkpoints, zoo};
 
 #[derive(Parser)]
 #[command(
@@ -99,11 +99,20 @@ enum Cmd {
         #[command(flatten)]
         assets: Assets,
     },
-    /// Train every preset with fixed seeds and tabulate the metrics at several step counts.
+    /// Train every preset with fixed seeds and tabulate the metrics at several step counts, or
+    /// after several budgets of training time (`--seconds`: quality per second).
     Zoo {
         /// Step counts at which to evaluate, ascending.
         #[arg(long, value_delimiter = ',', default_value = "500,1000,2000")]
         steps: Vec<u64>,
+        /// Instead of --steps: seconds of training (evaluation not counted) after which to
+        /// evaluate, ascending, e.g. 30,60,300; `--write` fills the quality-per-time table.
+        #[arg(long, value_delimiter = ',')]
+        seconds: Vec<f64>,
+        /// Write each preset's 80-sample grid at each evaluation here, as PRESET-step500.png
+        /// or PRESET-60s.png.
+        #[arg(long, value_name = "DIR")]
+        grids: Option<PathBuf>,
         /// Presets to train (default: all).
         #[arg(long, value_delimiter = ',')]
         presets: Vec<String>,
@@ -173,16 +182,23 @@ pub fn main() -> Result<()> {
         ),
         Cmd::Zoo {
             steps,
+            seconds,
+            grids,
             presets,
             seed,
             write,
             backend,
             assets,
         } => zoo(
-            &steps,
+            &if seconds.is_empty() {
+                Checkpoints::Steps(steps)
+            } else {
+                Checkpoints::Seconds(seconds)
+            },
             &presets,
             seed,
             write.as_deref(),
+            grids.as_deref(),
             &device(backend)?,
             &assets.data,
             &assets.classifier,

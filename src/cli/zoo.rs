@@ -1,4 +1,5 @@
-//! `zoo`: every preset trained with one seed, tabulated at several step counts.
+//! `zoo`: every preset trained with one seed, tabulated at several step counts or after several
+//! budgets of training time (quality per second), with the sample grids at each.
 
 use std::fs;
 use std::path::Path;
@@ -12,16 +13,47 @@ use crate::core::train::GanTrainer;
 use crate::engine::evaluate::evaluate_images;
 
 use super::args::field_errors;
-use super::common::{judge, load_classifier, load_data, progress, real_stats};
+use super::common::{generate, judge, load_classifier, load_data, progress, read_back, real_stats};
+use super::files::write_grid;
 
 pub(crate) const ZOO_START: &str = "<!-- zoo-table:start -->";
 pub(crate) const ZOO_END: &str = "<!-- zoo-table:end -->";
+const TIME_START: &str = "<!-- quality-per-time:start -->";
+const TIME_END: &str = "<!-- quality-per-time:end -->";
 
+/// When a preset's run is judged.
+pub(crate) enum Checkpoints {
+    /// After these step counts.
+    Steps(Vec<u64>),
+    /// After these seconds of training (evaluation time not counted).
+    Seconds(Vec<f64>),
+}
+
+impl Checkpoints {
+    fn len(&self) -> usize {
+        match self {
+            Checkpoints::Steps(v) => v.len(),
+            Checkpoints::Seconds(v) => v.len(),
+        }
+    }
+
+    fn ascending(&self) -> bool {
+        match self {
+            Checkpoints::Steps(v) => v.windows(2).all(|w| w[0] < w[1]),
+            Checkpoints::Seconds(v) => {
+                v.windows(2).all(|w| w[0] < w[1]) && v.iter().all(|s| *s > 0.0)
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one per command-line option
 pub(crate) fn zoo(
-    steps: &[u64],
+    checkpoints: &Checkpoints,
     presets: &[String],
     seed: u64,
     write: Option<&Path>,
+    grids: Option<&Path>,
     device: &Device,
     data: &Path,
     classifier: &Path,
@@ -34,8 +66,11 @@ pub(crate) fn zoo(
             .map(|p| Preset::from_id(p).with_context(|| format!("unknown preset '{p}'")))
             .collect::<Result<_>>()?
     };
-    if steps.is_empty() || steps.windows(2).any(|w| w[0] >= w[1]) {
-        bail!("--steps must be ascending, e.g. 500,1000,2000");
+    if checkpoints.len() == 0 || !checkpoints.ascending() {
+        bail!("--steps or --seconds must be ascending, e.g. 500,1000,2000 or 30,60,300");
+    }
+    if let Some(dir) = grids {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let data = load_data(data)?;
     let classifier = load_classifier(classifier, device)?;
@@ -69,21 +104,49 @@ pub(crate) fn zoo(
     for preset in chosen {
         let config = preset.config().with_seed(seed);
         let mut trainer = GanTrainer::new(config, data.len(), device).map_err(field_errors)?;
-        let bar = progress(*steps.last().unwrap_or(&0));
+        let bar = match checkpoints {
+            Checkpoints::Steps(steps) => progress(*steps.last().unwrap_or(&0)),
+            Checkpoints::Seconds(_) => progress(0),
+        };
         bar.set_message(preset.id());
         let mut train_secs = 0.0;
-        for &target in steps {
+        for i in 0..checkpoints.len() {
             let start = Instant::now();
-            while trainer.steps() < target {
-                trainer.step(&data)?.into_data();
-                bar.inc(1);
-            }
-            train_secs += start.elapsed().as_secs_f64();
+            let (label, name) = match checkpoints {
+                Checkpoints::Steps(steps) => {
+                    while trainer.steps() < steps[i] {
+                        trainer.step(&data)?.into_data();
+                        bar.inc(1);
+                    }
+                    train_secs += start.elapsed().as_secs_f64();
+                    (steps[i].to_string(), format!("step{}", steps[i]))
+                }
+                Checkpoints::Seconds(seconds) => {
+                    let already = train_secs;
+                    while already + start.elapsed().as_secs_f64() < seconds[i] {
+                        trainer.step(&data)?.into_data();
+                        bar.inc(1);
+                    }
+                    train_secs += start.elapsed().as_secs_f64();
+                    (trainer.steps().to_string(), format!("{}s", seconds[i]))
+                }
+            };
             let m = judge(&trainer, &classifier, &real, device)?;
+            if let Some(dir) = grids {
+                let conditional = trainer.config().architecture.conditioning.is_conditional();
+                let (chunks, _) = generate(&trainer, 80, device);
+                let mut pixels = Vec::new();
+                for images in chunks {
+                    pixels.extend(read_back(images)?);
+                }
+                let unit: Vec<f32> = pixels.iter().map(|v| (v + 1.0) / 2.0).collect();
+                let path = dir.join(format!("{}-{name}.png", preset.id()));
+                write_grid(&path, &unit, 80, if conditional { 10 } else { 8 })?;
+            }
             let row = format!(
                 "| {} | {} | {:.2} | {:.2} | {}/10 | {:.3} | {:.3} | {} | {:.0} s |\n",
                 preset.label(),
-                target,
+                label,
                 m.fid,
                 m.inception_score,
                 m.classes.classes_covered,
@@ -103,12 +166,34 @@ pub(crate) fn zoo(
     if let Some(path) = write {
         let text =
             fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let (Some(a), Some(b)) = (text.find(ZOO_START), text.find(ZOO_END)) else {
-            bail!("{} has no {ZOO_START} … {ZOO_END} markers", path.display());
+        let (start, end) = match checkpoints {
+            Checkpoints::Steps(_) => (ZOO_START, ZOO_END),
+            Checkpoints::Seconds(_) => (TIME_START, TIME_END),
         };
-        let updated = format!("{}{ZOO_START}\n{table}{}", &text[..a], &text[b..]);
+        let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
+            bail!("{} has no {start} … {end} markers", path.display());
+        };
+        let updated = format!("{}{start}\n{table}{}", &text[..a], &text[b..]);
         fs::write(path, updated).with_context(|| format!("writing {}", path.display()))?;
         println!("updated {}", path.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_must_ascend() {
+        assert!(Checkpoints::Steps(vec![500, 1000]).ascending());
+        assert!(!Checkpoints::Steps(vec![1000, 500]).ascending());
+        assert!(Checkpoints::Seconds(vec![30.0, 60.0, 300.0]).ascending());
+        assert!(!Checkpoints::Seconds(vec![60.0, 30.0]).ascending());
+        assert!(
+            !Checkpoints::Seconds(vec![0.0, 30.0]).ascending(),
+            "a zero budget"
+        );
+        assert_eq!(Checkpoints::Seconds(Vec::new()).len(), 0);
+    }
 }

@@ -80,7 +80,7 @@ type Format = fn(&QualityMetrics) -> String;
 const METRIC_ROWS: [(&str, &str, &str, Format); 6] = [
     (
         "FID (classifier features) ↓",
-        "Fréchet distance to 2,000 held-out real digits in our classifier's 64-d feature space. Real training digits score about 6 (see BENCHMARKS.md).",
+        "Fréchet distance to 2,000 held-out real digits in our classifier's 64-d feature space. 1,000 real training digits score about 28 (see BENCHMARKS.md).",
         "metric-fid",
         |m| format!("{:.1}", m.fid),
     ),
