@@ -385,10 +385,13 @@ pub fn to_setting_pairs<C: Settings>(config: &C) -> SettingPairs {
         .collect()
 }
 
-/// Reads `pairs` over `base` and validates the result: one message per bad field.
-pub fn parse_pairs<C: Settings>(base: &C, pairs: &[(String, String)]) -> Result<C, FieldErrors> {
-    let (config, mut errors) =
-        apply_pairs(base, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+/// Reads `(id, text)` pairs over `base` and validates the result: every bad field gets one
+/// message (a parse error beats the range or rule error it would cause).
+pub fn parse_texts<'a, C: Settings>(
+    base: &C,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<C, FieldErrors> {
+    let (config, mut errors) = apply_pairs(base, pairs);
     if let Err(more) = validate(&config) {
         for e in more {
             if !errors.iter().any(|x| x.field == e.field) {
@@ -401,6 +404,11 @@ pub fn parse_pairs<C: Settings>(base: &C, pairs: &[(String, String)]) -> Result<
     } else {
         Err(FieldErrors(errors))
     }
+}
+
+/// [`parse_texts`] of owned pairs (as messages carry them).
+pub fn parse_pairs<C: Settings>(base: &C, pairs: &[(String, String)]) -> Result<C, FieldErrors> {
+    parse_texts(base, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// The command-line flag of a setting: `lr_g` → `lr-g` (written `--lr-g`).

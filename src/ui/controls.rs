@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::settings::{Group, Kind, Setting, Settings, apply_pairs, validate};
+use crate::core::settings::{self, Group, Kind, Setting, Settings, apply_pairs};
 use crate::core::train::{FieldError, TrainConfig};
 
 /// One setting's entry and the text the form shows for it (`true`/`false` for toggles).
@@ -22,23 +22,11 @@ pub struct Form {
 }
 
 /// Parses `(id, text)` pairs over the defaults and validates the result: every bad field gets
-/// one message (a parse error beats the range or rule error it would cause).
+/// one message (see [`settings::parse_texts`]).
 pub fn parse_texts<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<TrainConfig, Vec<FieldError>> {
-    let (config, mut errors) = apply_pairs(&TrainConfig::new(), pairs);
-    if let Err(more) = validate(&config) {
-        for e in more {
-            if !errors.iter().any(|x| x.field == e.field) {
-                errors.push(e);
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(config)
-    } else {
-        Err(errors)
-    }
+    settings::parse_texts(&TrainConfig::new(), pairs).map_err(|e| e.0)
 }
 
 impl Form {
