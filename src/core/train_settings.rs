@@ -5,48 +5,56 @@ use crate::core::models::{Conditioning, ModelKind};
 use crate::core::settings::{Applies, Bound, Choice, Group, Kind, Setting, Settings};
 use crate::core::train::{FieldError, OptimizerKind, TrainConfig};
 
-fn models() -> Vec<Choice> {
-    ModelKind::ALL
-        .iter()
-        .map(|m| Choice {
-            id: m.id(),
-            label: m.label(),
-            description: m.description(),
+/// The options of a choice, from an enum's variants and their names.
+fn choices<T: Copy>(
+    all: &[T],
+    id: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    description: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&v| Choice {
+            id: id(v),
+            label: label(v),
+            description: description(v),
         })
         .collect()
+}
+
+fn models() -> Vec<Choice> {
+    choices(
+        &ModelKind::ALL,
+        ModelKind::id,
+        ModelKind::label,
+        ModelKind::description,
+    )
 }
 
 fn conditionings() -> Vec<Choice> {
-    Conditioning::ALL
-        .iter()
-        .map(|c| Choice {
-            id: c.id(),
-            label: c.label(),
-            description: c.description(),
-        })
-        .collect()
+    choices(
+        &Conditioning::ALL,
+        Conditioning::id,
+        Conditioning::label,
+        Conditioning::description,
+    )
 }
 
 fn losses() -> Vec<Choice> {
-    GanLoss::ALL
-        .iter()
-        .map(|l| Choice {
-            id: l.id(),
-            label: l.label(),
-            description: l.description(),
-        })
-        .collect()
+    choices(
+        &GanLoss::ALL,
+        GanLoss::id,
+        GanLoss::label,
+        GanLoss::description,
+    )
 }
 
 fn optimizers() -> Vec<Choice> {
-    OptimizerKind::ALL
-        .iter()
-        .map(|o| Choice {
-            id: o.id(),
-            label: o.label(),
-            description: "",
-        })
-        .collect()
+    choices(
+        &OptimizerKind::ALL,
+        OptimizerKind::id,
+        OptimizerKind::label,
+        |_| "",
+    )
 }
 
 fn adam(c: &TrainConfig) -> bool {
