@@ -116,6 +116,10 @@ enum Cmd {
         /// Presets to train (default: all).
         #[arg(long, value_delimiter = ',')]
         presets: Vec<String>,
+        /// Change a setting of every preset trained, e.g. `--set upsampling=nearest --set
+        /// lr_g=0.001` (setting ids as in `train --help`, with underscores): compares variants.
+        #[arg(long = "set", value_name = "SETTING=VALUE")]
+        set: Vec<String>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Replace the table between the zoo markers of this Markdown file.
@@ -185,6 +189,7 @@ pub fn main() -> Result<()> {
             seconds,
             grids,
             presets,
+            set,
             seed,
             write,
             backend,
@@ -196,6 +201,7 @@ pub fn main() -> Result<()> {
                 Checkpoints::Seconds(seconds)
             },
             &presets,
+            &set,
             seed,
             write.as_deref(),
             grids.as_deref(),

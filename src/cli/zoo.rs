@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use burn::prelude::*;
 
 use crate::core::presets::Preset;
+use crate::core::settings::parse_texts;
 use crate::core::train::GanTrainer;
 use crate::engine::evaluate::evaluate_images;
 
@@ -51,6 +52,7 @@ impl Checkpoints {
 pub(crate) fn zoo(
     checkpoints: &Checkpoints,
     presets: &[String],
+    overrides: &[String],
     seed: u64,
     write: Option<&Path>,
     grids: Option<&Path>,
@@ -66,6 +68,23 @@ pub(crate) fn zoo(
             .map(|p| Preset::from_id(p).with_context(|| format!("unknown preset '{p}'")))
             .collect::<Result<_>>()?
     };
+    let pairs = overrides
+        .iter()
+        .map(|o| {
+            o.split_once('=')
+                .map(|(k, v)| (k.trim(), v.trim()))
+                .with_context(|| {
+                    format!("--set {o}: expected SETTING=VALUE, e.g. upsampling=nearest")
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // Each row and grid names the variant: "DCGAN + non-saturating (upsampling=nearest)".
+    let variant = if overrides.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", overrides.join(", "))
+    };
+    let suffix: String = pairs.iter().map(|(k, v)| format!("+{k}={v}")).collect();
     if checkpoints.len() == 0 || !checkpoints.ascending() {
         bail!("--steps or --seconds must be ascending, e.g. 500,1000,2000 or 30,60,300");
     }
@@ -102,13 +121,15 @@ pub(crate) fn zoo(
     ));
     println!("{}", table.trim_end());
     for preset in chosen {
-        let config = preset.config().with_seed(seed);
+        let config = parse_texts(&preset.config(), pairs.iter().copied())
+            .map_err(field_errors)?
+            .with_seed(seed);
         let mut trainer = GanTrainer::new(config, data.len(), device).map_err(field_errors)?;
         let bar = match checkpoints {
             Checkpoints::Steps(steps) => progress(*steps.last().unwrap_or(&0)),
             Checkpoints::Seconds(_) => progress(0),
         };
-        bar.set_message(preset.id());
+        bar.set_message(format!("{}{suffix}", preset.id()));
         let mut train_secs = 0.0;
         for i in 0..checkpoints.len() {
             let start = Instant::now();
@@ -140,11 +161,11 @@ pub(crate) fn zoo(
                     pixels.extend(read_back(images)?);
                 }
                 let unit: Vec<f32> = pixels.iter().map(|v| (v + 1.0) / 2.0).collect();
-                let path = dir.join(format!("{}-{name}.png", preset.id()));
+                let path = dir.join(format!("{}{suffix}-{name}.png", preset.id()));
                 write_grid(&path, &unit, 80, if conditional { 10 } else { 8 })?;
             }
             let row = format!(
-                "| {} | {} | {:.2} | {:.2} | {}/10 | {:.3} | {:.3} | {} | {:.0} s |\n",
+                "| {}{variant} | {} | {:.2} | {:.2} | {}/10 | {:.3} | {:.3} | {} | {:.0} s |\n",
                 preset.label(),
                 label,
                 m.fid,

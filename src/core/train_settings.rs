@@ -1,7 +1,7 @@
 //! The GAN training task's settings registry: one entry per field of [`TrainConfig`].
 
 use crate::core::loss::GanLoss;
-use crate::core::models::{Conditioning, ModelKind};
+use crate::core::models::{Conditioning, ModelKind, Upsampling};
 use crate::core::settings::{Applies, Bound, Choice, Group, Kind, Setting, Settings};
 use crate::core::train::{FieldError, OptimizerKind, TrainConfig};
 
@@ -36,6 +36,15 @@ fn conditionings() -> Vec<Choice> {
         Conditioning::id,
         Conditioning::label,
         Conditioning::description,
+    )
+}
+
+fn upsamplings() -> Vec<Choice> {
+    choices(
+        &Upsampling::ALL,
+        Upsampling::id,
+        Upsampling::label,
+        Upsampling::description,
     )
 }
 
@@ -411,6 +420,33 @@ static SETTINGS: &[Setting<TrainConfig>] = &[
             set: |c, v| c.architecture.dcgan.channels = v as usize,
             min: 1,
             max: 256,
+        },
+        live: false,
+        group: Group::Architecture,
+        applies: DCGAN_ONLY,
+    },
+    Setting {
+        id: "normal_init",
+        label: "DCGAN initialisation",
+        help: "Draw every convolution and linear weight from N(0, 0.02) and BatchNorm scales from N(1, 0.02), as the DCGAN paper does; off: each layer's own (Kaiming-uniform) initialisation.",
+        kind: Kind::Toggle {
+            get: |c| c.architecture.normal_init,
+            set: |c, v| c.architecture.normal_init = v,
+        },
+        live: false,
+        group: Group::Architecture,
+        applies: None,
+    },
+    Setting {
+        id: "upsampling",
+        label: "G upsampling",
+        help: "How the DCGAN generator doubles its feature maps 7→14→28: transposed convolutions (the DCGAN paper) or nearest-neighbour upsampling followed by a 3×3 convolution.",
+        kind: Kind::Choice {
+            options: upsamplings,
+            get: |c| c.architecture.dcgan.upsampling.id(),
+            set: |c, v| {
+                c.architecture.dcgan.upsampling = Upsampling::from_id(v).unwrap_or_default()
+            },
         },
         live: false,
         group: Group::Architecture,

@@ -6,13 +6,15 @@ pub mod dcgan;
 pub mod layers;
 pub mod mlp;
 
+use burn::module::{ModuleMapper, Param};
 use burn::nn::{Embedding, EmbeddingConfig};
 use burn::prelude::*;
+use burn::tensor::Distribution;
 use serde::{Deserialize, Serialize};
 
 use crate::core::data::NUM_CLASSES;
 
-pub use dcgan::{DcganConfig, DcganDiscriminator, DcganGenerator};
+pub use dcgan::{DcganConfig, DcganDiscriminator, DcganGenerator, Upsampling};
 pub use mlp::{MlpDiscriminator, MlpGanConfig, MlpGenerator};
 
 /// A GAN architecture offered by the playground.
@@ -151,6 +153,52 @@ pub struct ArchitectureConfig {
     /// Append the minibatch standard-deviation feature before D's output layer.
     #[config(default = false)]
     pub minibatch_stddev: bool,
+    /// Draw every convolution and linear weight from N(0, 0.02) and BatchNorm scales from
+    /// N(1, 0.02), as the DCGAN paper does, instead of the layers' own initialisation.
+    #[config(default = false)]
+    pub normal_init: bool,
+}
+
+/// The DCGAN paper's initialisation: convolution and linear weights from N(0, 0.02), BatchNorm
+/// scales from N(1, 0.02); everything else (biases, embeddings, statistics) as built.
+#[derive(Default)]
+struct NormalInit {
+    /// `(field, container type)` of each module entered, innermost last.
+    path: Vec<(String, String)>,
+}
+
+impl ModuleMapper for NormalInit {
+    fn enter_module(&mut self, name: &str, container_type: &str) {
+        self.path
+            .push((name.to_string(), container_type.to_string()));
+    }
+
+    fn exit_module(&mut self, _name: &str, _container_type: &str) {
+        self.path.pop();
+    }
+
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let Some((name, container)) = self.path.last() else {
+            return param;
+        };
+        let distribution = match (name.as_str(), container.as_str()) {
+            (
+                "weight",
+                "Struct:Linear"
+                | "Struct:Conv2d"
+                | "Struct:ConvTranspose2d"
+                | "Struct:CriticConv"
+                | "Struct:CriticLinear",
+            ) => Distribution::Normal(0.0, 0.02),
+            ("gamma", "Struct:BatchNorm") => Distribution::Normal(1.0, 0.02),
+            _ => return param,
+        };
+        param.map(|t| {
+            let tracked = t.is_require_grad();
+            let drawn = Tensor::random(t.shape(), distribution, &t.device());
+            if tracked { drawn.require_grad() } else { drawn }
+        })
+    }
 }
 
 /// What a discriminator is built with besides its widths.
@@ -235,13 +283,22 @@ impl ArchitectureConfig {
     /// Builds the generator of the chosen kind.
     pub fn init_generator(&self, device: &Device) -> Generator {
         let label = self.conditioning.is_conditional().then_some(self.label_dim);
-        match self.kind {
+        let generator = match self.kind {
             ModelKind::Mlp => {
                 Generator::Mlp(self.mlp.init_generator(self.latent_dim, label, device))
             }
             ModelKind::Dcgan => {
                 Generator::Dcgan(self.dcgan.init_generator(self.latent_dim, label, device))
             }
+        };
+        self.initialised(generator)
+    }
+
+    fn initialised<M: Module>(&self, module: M) -> M {
+        if self.normal_init {
+            module.map(&mut NormalInit::default())
+        } else {
+            module
         }
     }
 
@@ -265,12 +322,13 @@ impl ArchitectureConfig {
     /// Builds the discriminator of the chosen kind.
     pub fn init_discriminator(&self, device: &Device) -> Discriminator {
         let options = self.discriminator_options();
-        match self.kind {
+        let discriminator = match self.kind {
             ModelKind::Mlp => Discriminator::Mlp(self.mlp.init_discriminator(&options, device)),
             ModelKind::Dcgan => {
                 Discriminator::Dcgan(self.dcgan.init_discriminator(&options, device))
             }
-        }
+        };
+        self.initialised(discriminator)
     }
 }
 
@@ -569,6 +627,126 @@ mod tests {
             }
             assert_eq!(ModelKind::from_id(kind.id()), Some(kind));
         }
+        for upsampling in dcgan::Upsampling::ALL {
+            let config = ArchitectureConfig::new()
+                .with_kind(ModelKind::Dcgan)
+                .with_dcgan(
+                    DcganConfig::new()
+                        .with_channels(4)
+                        .with_upsampling(upsampling),
+                );
+            let z = Tensor::<2>::zeros([2, 100], &device);
+            let images = config.init_generator(&device).forward(z, None);
+            assert_eq!(images.dims(), [2, 1, 28, 28], "{upsampling:?}");
+            assert_eq!(
+                dcgan::Upsampling::from_id(upsampling.id()),
+                Some(upsampling)
+            );
+        }
+    }
+
+    /// Float parameters of a module with their paths, as checkpoints name them.
+    fn named_floats<M: Module>(module: &M) -> Vec<(String, Vec<f32>)> {
+        #[derive(Default)]
+        struct Paths {
+            path: Vec<String>,
+            found: Vec<(String, Vec<f32>)>,
+        }
+        impl ModuleVisitor for Paths {
+            fn enter_module(&mut self, name: &str, _: &str) {
+                self.path.push(name.to_string());
+            }
+            fn exit_module(&mut self, _: &str, _: &str) {
+                self.path.pop();
+            }
+            fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+                let values = param
+                    .val()
+                    .into_data()
+                    .try_into_vec_as::<f32>()
+                    .unwrap_or_default();
+                self.found.push((self.path.join("."), values));
+            }
+        }
+        let mut paths = Paths::default();
+        module.visit(&mut paths);
+        paths.found
+    }
+
+    #[test]
+    fn the_transposed_dcgan_keeps_its_checkpoint_names() {
+        // Checkpoints saved before upsampling was a setting name these parameters.
+        let device = Device::flex();
+        let config = ArchitectureConfig::new()
+            .with_kind(ModelKind::Dcgan)
+            .with_dcgan(DcganConfig::new().with_channels(4));
+        let paths: Vec<String> = named_floats(&config.init_generator(&device))
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        for name in [
+            "Dcgan.up1.weight",
+            "Dcgan.norm1.gamma",
+            "Dcgan.up2.bias",
+            "Dcgan.project.weight",
+        ] {
+            assert!(paths.iter().any(|p| p == name), "{name} not in {paths:?}");
+        }
+        assert!(!paths.iter().any(|p| p.contains("conv")), "{paths:?}");
+    }
+
+    fn mean_and_std(values: &[f32]) -> (f64, f64) {
+        let n = values.len() as f64;
+        let mean = values.iter().map(|&v| v as f64).sum::<f64>() / n;
+        let var = values
+            .iter()
+            .map(|&v| (v as f64 - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        (mean, var.sqrt())
+    }
+
+    #[test]
+    fn normal_init_draws_weights_as_the_dcgan_paper() {
+        let device = Device::flex();
+        device.seed(5);
+        let config = ArchitectureConfig::new()
+            .with_kind(ModelKind::Dcgan)
+            .with_dcgan(DcganConfig::new().with_channels(16))
+            .with_normal_init(true);
+        let g = config.init_generator(&device);
+        let d = config.init_discriminator(&device);
+        let mut weights = Vec::new();
+        let mut gammas = Vec::new();
+        let mut biases = Vec::new();
+        for (name, t) in named_floats(&g).into_iter().chain(named_floats(&d)) {
+            match name.rsplit('.').next() {
+                Some("weight") if !name.contains("label") => weights.extend(t),
+                Some("gamma") => gammas.extend(t),
+                Some("bias") => biases.extend(t),
+                _ => {}
+            }
+        }
+        let (mean, std) = mean_and_std(&weights);
+        assert!(
+            mean.abs() < 0.002 && (std - 0.02).abs() < 0.002,
+            "weights {mean} ± {std}"
+        );
+        let (mean, std) = mean_and_std(&gammas);
+        assert!(
+            (mean - 1.0).abs() < 0.01 && (std - 0.02).abs() < 0.01,
+            "γ {mean} ± {std}"
+        );
+        // Biases keep the layers' own (uniform) initialisation, far wider than 0.02.
+        assert!(mean_and_std(&biases).1 > 0.03);
+        // Without the option, the layers' own Kaiming-uniform weights are much wider.
+        let plain = config.with_normal_init(false).init_generator(&device);
+        let w: Vec<f32> = named_floats(&plain)
+            .into_iter()
+            .filter(|(n, _)| n.ends_with("up1.weight"))
+            .flat_map(|(_, t)| t)
+            .collect();
+        assert!(mean_and_std(&w).1 > 0.03);
     }
 
     #[test]
