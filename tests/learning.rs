@@ -140,9 +140,9 @@ zoo_test!(
     Preset::DcganNonSaturating.config(),
     Bound {
         steps: 300,
-        classes: 9,
-        confidence: 0.8,
-        fid: 1000.0,
+        classes: 10,
+        confidence: 0.85,
+        fid: 500.0,
         label_accuracy: None
     }
 );
@@ -190,9 +190,9 @@ zoo_test!(
     Preset::Lsgan.config(),
     Bound {
         steps: 300,
-        classes: 9,
-        confidence: 0.8,
-        fid: 2500.0,
+        classes: 10,
+        confidence: 0.85,
+        fid: 800.0,
         label_accuracy: None
     }
 );
@@ -214,10 +214,10 @@ zoo_test!(
     Preset::Cgan.config(),
     Bound {
         steps: 300,
-        classes: 9,
-        confidence: 0.8,
-        fid: 1000.0,
-        label_accuracy: Some(0.3)
+        classes: 10,
+        confidence: 0.85,
+        fid: 500.0,
+        label_accuracy: Some(0.5)
     }
 );
 zoo_test!(
@@ -226,9 +226,9 @@ zoo_test!(
     Preset::Acgan.config(),
     Bound {
         steps: 300,
-        classes: 9,
-        confidence: 0.8,
-        fid: 1200.0,
-        label_accuracy: Some(0.25)
+        classes: 10,
+        confidence: 0.85,
+        fid: 600.0,
+        label_accuracy: Some(0.5)
     }
 );

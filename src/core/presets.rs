@@ -8,6 +8,8 @@ use crate::core::train::{OptimizerKind, TrainConfig};
 /// A named configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Preset {
+    /// The DCGAN tuned for digits soonest in a tab: batch 32, Adam 2e-3.
+    DcganFast,
     /// DCGAN with the non-saturating loss (Radford et al. settings).
     DcganNonSaturating,
     /// DCGAN with two learning rates (TTUR: D 4e-4, G 1e-4).
@@ -30,7 +32,8 @@ pub enum Preset {
 
 impl Preset {
     /// Every preset, in display order.
-    pub const ALL: [Preset; 9] = [
+    pub const ALL: [Preset; 10] = [
+        Preset::DcganFast,
         Preset::DcganNonSaturating,
         Preset::Ttur,
         Preset::Wgan,
@@ -42,9 +45,13 @@ impl Preset {
         Preset::GuideMlp,
     ];
 
+    /// The page's preset when the address names none.
+    pub const DEFAULT: Preset = Preset::DcganFast;
+
     /// Stable identifier used in URLs and the CLI.
     pub fn id(self) -> &'static str {
         match self {
+            Preset::DcganFast => "dcgan-fast",
             Preset::DcganNonSaturating => "dcgan",
             Preset::Ttur => "ttur",
             Preset::Wgan => "wgan",
@@ -60,6 +67,7 @@ impl Preset {
     /// Human-readable name.
     pub fn label(self) -> &'static str {
         match self {
+            Preset::DcganFast => "DCGAN, fast start",
             Preset::DcganNonSaturating => "DCGAN + non-saturating",
             Preset::Ttur => "DCGAN + TTUR",
             Preset::Wgan => "WGAN",
@@ -75,6 +83,9 @@ impl Preset {
     /// One or two sentences on what the preset sets and why.
     pub fn description(self) -> &'static str {
         match self {
+            Preset::DcganFast => {
+                "The DCGAN below with batch 32 and Adam 2e-3: twice the steps per second and bigger ones, for digits within a minute in a tab."
+            }
             Preset::DcganNonSaturating => {
                 "The DCGAN recipe: strided convolutions, BatchNorm, Adam 2e-4 with β₁ 0.5, non-saturating G loss. The reliable default."
             }
@@ -110,14 +121,21 @@ impl Preset {
 
     /// The preset's complete settings (seed 1).
     pub fn config(self) -> TrainConfig {
+        // The DCGAN recipe, with the paper's N(0, 0.02) initialisation where D has BatchNorm.
+        // On these 10,000 digits that initialisation and Adam at 1e-3 instead of the paper's
+        // 2e-4 took the DCGAN from FID 567 / class KL 0.31 to 150 / 0.03 after 1,000 steps
+        // (BENCHMARKS.md, "Against a PyTorch DCGAN").
         let dcgan = |d_batch_norm| {
             ArchitectureConfig::new()
                 .with_kind(ModelKind::Dcgan)
                 .with_dcgan(DcganConfig::new().with_d_batch_norm(d_batch_norm))
+                .with_normal_init(d_batch_norm)
         };
         let base = TrainConfig::new().with_architecture(dcgan(true));
+        let fast = base.clone().with_lr_g(1e-3).with_lr_d(1e-3);
         match self {
-            Preset::DcganNonSaturating => base,
+            Preset::DcganFast => fast.with_batch_size(32).with_lr_g(2e-3).with_lr_d(2e-3),
+            Preset::DcganNonSaturating => fast,
             Preset::Ttur => base.with_lr_d(4e-4).with_lr_g(1e-4),
             Preset::Wgan => base
                 .with_loss(GanLoss::Wasserstein)
@@ -135,15 +153,15 @@ impl Preset {
                 .with_beta1(0.0)
                 .with_beta2(0.9)
                 .with_d_steps(5),
-            Preset::Lsgan => base.with_loss(GanLoss::LeastSquares),
+            Preset::Lsgan => fast.with_loss(GanLoss::LeastSquares),
             Preset::HingeSpectral => base
                 .with_loss(GanLoss::Hinge)
                 .with_architecture(dcgan(false).with_spectral_norm(true)),
             Preset::Cgan => {
-                base.with_architecture(dcgan(true).with_conditioning(Conditioning::Cgan))
+                fast.with_architecture(dcgan(true).with_conditioning(Conditioning::Cgan))
             }
             Preset::Acgan => {
-                base.with_architecture(dcgan(true).with_conditioning(Conditioning::Acgan))
+                fast.with_architecture(dcgan(true).with_conditioning(Conditioning::Acgan))
             }
             Preset::GuideMlp => TrainConfig::new(),
         }

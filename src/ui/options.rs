@@ -124,14 +124,14 @@ impl PageOptions {
                 .map(|(_, v)| v.as_str())
         };
         let preset = match last("preset") {
-            None => Preset::GuideMlp,
+            None => Preset::DEFAULT,
             Some(id) => Preset::from_id(id).unwrap_or_else(|| {
                 notices.push(format!(
                     "preset “{id}” ignored: not one of {}; using “{}”.",
                     Preset::ALL.map(|p| p.id()).join(", "),
-                    Preset::GuideMlp.id()
+                    Preset::DEFAULT.id()
                 ));
-                Preset::GuideMlp
+                Preset::DEFAULT
             }),
         };
         let backend = match last("backend") {
@@ -248,9 +248,9 @@ mod tests {
             Route::Train,
             "an old-style link opens the train view"
         );
-        assert_eq!(o.preset, Preset::GuideMlp);
+        assert_eq!(o.preset, Preset::DEFAULT);
         assert_eq!(o.backend, BackendChoice::Auto);
-        assert_eq!(o.config.lr_g, Preset::GuideMlp.config().lr_g);
+        assert_eq!(o.config.lr_g, Preset::DEFAULT.config().lr_g);
         assert_eq!(o.config.seed, 7, "the good parameter still applies");
         let text = o.notices.join("\n");
         for needle in ["zzz", "lr_g", "not a number", "banana", "colour"] {

@@ -158,7 +158,7 @@ test("auto mode keeps the CPU on a software WebGPU adapter and says why", { time
 });
 
 test("WebGPU smoke run: forced GPU backend trains two steps with finite losses", { timeout: 600_000 }, async () => {
-  const { page, problems } = await open("?backend=gpu&pause_at=2&batch_size=16");
+  const { page, problems } = await open("?preset=mlp&backend=gpu&pause_at=2&batch_size=16");
   await page.locator("#train:not([disabled])").waitFor({ timeout: 300_000 });
   assert.match(await page.locator("#backend").innerText(), /WebGPU/);
   await page.locator("#train").click();

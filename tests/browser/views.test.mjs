@@ -65,7 +65,7 @@ test("home → Train card → train 10 steps → Share opens the same settings; 
   assert.equal(await copy.page.locator("#field-seed").inputValue(), "5");
   assert.equal(await copy.page.locator("#field-lr_d").inputValue(), "0.0003");
   assert.equal(await copy.page.locator("#field-batch_size").inputValue(), "32");
-  assert.equal(await copy.page.locator("#field-model").inputValue(), "mlp");
+  assert.equal(await copy.page.locator("#field-model").inputValue(), "dcgan");
   assert.match(await copy.page.locator("#backend").innerText(), /CPU/);
   assert.equal(await copy.page.locator("#url-notice").count(), 0, "a shared link has nothing to complain about");
   assert.deepEqual(copy.problems, []);
@@ -90,8 +90,8 @@ test("garbage in the address gets a dismissable notice and a working view", { ti
   await ready(page);
   const notice = await page.locator("#url-notice").innerText();
   for (const word of ["zzz", "lr_g", "not a number", "banana", "colour"]) assert.ok(notice.includes(word), `${word} in ${notice}`);
-  assert.equal(await page.locator("#field-preset").inputValue(), "mlp", "the preset list is not blank");
-  assert.equal(await page.locator("#field-lr_g").inputValue(), "0.0002");
+  assert.equal(await page.locator("#field-preset").inputValue(), "dcgan-fast", "the preset list is not blank");
+  assert.equal(await page.locator("#field-lr_g").inputValue(), "0.002");
   await page.screenshot({ path: join(ARTIFACTS, "garbage-url.png"), fullPage: true });
   await page.locator("#step").click();
   await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) === 1, null, { timeout: 120_000 });
@@ -128,7 +128,7 @@ test("Download checkpoint, reload, Load it: the step count and the sample grid c
   await pausedAt(page, 4);
   const grid = await gridPixels(page);
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-checkpoint").click()]);
-  assert.match(download.suggestedFilename(), /^gan-mlp-non-saturating-step4\.bpk$/);
+  assert.match(download.suggestedFilename(), /^gan-dcgan-non-saturating-step4\.bpk$/);
   const file = join(ARTIFACTS, download.suggestedFilename());
   await download.saveAs(file);
   assert.match(await page.locator(".notice").innerText(), /step 4/);
