@@ -4,7 +4,7 @@
 //!
 //! The bounds were set from measured runs (BENCHMARKS.md) so that a broken implementation
 //! cannot pass them. Every run is the smallest that still separates a working loss from its
-//! sign-flipped twin: 300 steps of the 32-channel DCGAN. All sixteen runs are in CI; `.ci/test`
+//! sign-flipped twin: 300 steps of the 32-channel DCGAN. All eighteen runs are in CI; `.ci/test`
 //! runs them two at a time with cargo-nextest (one process each, since they seed the device).
 
 use gan_playground::core::checkpoint::load_classifier;
@@ -132,7 +132,7 @@ macro_rules! zoo_test {
     };
 }
 
-// Bounds: 300 steps of batch 64, DCGAN channels 32, seed 1. Measured values (and what a
+// Bounds: 300 steps of the preset's batch (64; the fast start's 32), DCGAN channels 32, seed 1. Measured values (and what a
 // sign-flipped generator reaches) are in BENCHMARKS.md, "Learning tests".
 zoo_test!(
     dcgan_non_saturating_learns,
@@ -143,6 +143,18 @@ zoo_test!(
         classes: 10,
         confidence: 0.85,
         fid: 500.0,
+        label_accuracy: None
+    }
+);
+zoo_test!(
+    dcgan_fast_learns,
+    dcgan_fast_sign_flip_fails,
+    Preset::DcganFast.config(),
+    Bound {
+        steps: 300,
+        classes: 10,
+        confidence: 0.85,
+        fid: 700.0,
         label_accuracy: None
     }
 );

@@ -285,6 +285,7 @@ pub fn TrainView() -> impl IntoView {
                     <select id="field-preset" prop:value=move || preset.get() on:change=choose_preset disabled=move || !ready.get()>
                         {Preset::ALL.iter().map(|p| view! { <option value=p.id() title=p.description()>{p.label()}</option> }).collect_view()}
                     </select>
+                    <small id="preset-description" class="describe">{move || Preset::from_id(&preset.get()).map(|p| p.description())}</small>
                 </label>
                 <SettingsForm form=form running=running.into() />
                 <label class="field" title="Compute FID, IS, class coverage and label accuracy on 1,000 fresh samples every this many steps (0: never). Each evaluation costs about as much as a few training steps of a large batch.">

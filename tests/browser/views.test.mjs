@@ -91,6 +91,7 @@ test("garbage in the address gets a dismissable notice and a working view", { ti
   const notice = await page.locator("#url-notice").innerText();
   for (const word of ["zzz", "lr_g", "not a number", "banana", "colour"]) assert.ok(notice.includes(word), `${word} in ${notice}`);
   assert.equal(await page.locator("#field-preset").inputValue(), "dcgan-fast", "the preset list is not blank");
+  assert.match(await page.locator("#preset-description").innerText(), /within 30 s.*after a minute/, "the preset says what to expect");
   assert.equal(await page.locator("#field-lr_g").inputValue(), "0.002");
   await page.screenshot({ path: join(ARTIFACTS, "garbage-url.png"), fullPage: true });
   await page.locator("#step").click();
