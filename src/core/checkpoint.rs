@@ -431,15 +431,27 @@ pub fn load_classifier(bytes: &[u8], device: &Device) -> Result<Classifier, Chec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::models::{ArchitectureConfig, ModelKind};
+    use crate::core::models::{ArchitectureConfig, DcganConfig, ModelKind, Upsampling};
 
     #[test]
     fn gan_round_trip_keeps_outputs_and_settings() {
+        for upsampling in Upsampling::ALL {
+            round_trip(upsampling);
+        }
+    }
+
+    fn round_trip(upsampling: Upsampling) {
         let device = Device::flex();
         let config = TrainConfig::new().with_seed(7).with_architecture(
             ArchitectureConfig::new()
                 .with_kind(ModelKind::Dcgan)
-                .with_latent_dim(12),
+                .with_latent_dim(12)
+                .with_dcgan(
+                    DcganConfig::new()
+                        .with_channels(8)
+                        .with_upsampling(upsampling),
+                )
+                .with_normal_init(true),
         );
         let g = config.architecture.init_generator(&device);
         let d = config.architecture.init_discriminator(&device);
@@ -450,6 +462,8 @@ mod tests {
         assert_eq!(loaded.ema_updates, 0);
         assert_eq!(loaded.config.seed, 7);
         assert_eq!(loaded.config.architecture.kind, ModelKind::Dcgan);
+        assert_eq!(loaded.config.architecture.dcgan.upsampling, upsampling);
+        assert!(loaded.config.architecture.normal_init);
         let z = Tensor::<2>::ones([2, 12], &device);
         let a = g
             .valid()
