@@ -241,7 +241,7 @@ pub fn SettingsForm(form: Form, running: Signal<bool>) -> impl IntoView {
                 {group_view(form, Group::Tricks)}
             </details>
             <details class="group" node_ref=sizes_section>
-                <summary>"Network sizes"</summary>
+                <summary title="Widths, latent size, how G upsamples and how weights start.">"Network architecture"</summary>
                 {group_view(form, Group::Architecture)}
             </details>
             <p class="hint">

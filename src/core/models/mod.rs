@@ -54,7 +54,7 @@ impl ModelKind {
                 "Fully connected G 100→128→256→512→1024→784 and D 784→512→256→128→1: fast per step, blurrier digits."
             }
             ModelKind::Dcgan => {
-                "Convolutional G (transposed convs 7→14→28) and D (strided convs 28→14→7), BatchNorm in G and (unless turned off) in D: sharper digits, more compute per step."
+                "Convolutional G (7→14→28 by transposed convs, or by upsampling + 3×3 convs) and D (strided convs 28→14→7), BatchNorm in G and (unless turned off) in D: sharper digits, more compute per step."
             }
         }
     }
