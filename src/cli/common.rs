@@ -14,7 +14,7 @@ use crate::core::data::MnistSet;
 use crate::core::metrics::{FeatureStats, QualityMetrics};
 use crate::core::train::GanTrainer;
 use crate::engine::evaluate::{
-    METRICS_SEED, evaluate_trainer, generate_samples, real_feature_stats,
+    METRICS_SEED, evaluate_images, evaluate_trainer, generate_samples, real_feature_stats,
 };
 use crate::engine::{METRICS_SAMPLES, REAL_REFERENCE};
 
@@ -108,6 +108,27 @@ pub(crate) fn real_stats(
     let (first, count) = REAL_REFERENCE;
     Ok(pollster::block_on(real_feature_stats(
         classifier, data, first, count, device,
+    ))?)
+}
+
+/// The yardstick: the first 1,000 real training digits (with their labels) scored like samples.
+pub(crate) fn yardstick(
+    classifier: &Classifier,
+    data: &MnistSet,
+    real: &FeatureStats,
+    device: &Device,
+) -> Result<QualityMetrics> {
+    let n = 1000.min(data.len());
+    let images = (0..n)
+        .collect::<Vec<_>>()
+        .chunks(250)
+        .map(|c| data.batch(c, device).0)
+        .collect();
+    Ok(pollster::block_on(evaluate_images(
+        classifier,
+        images,
+        Some(&data.labels()[..n]),
+        real,
     ))?)
 }
 

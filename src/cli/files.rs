@@ -3,8 +3,8 @@
 use std::fs;
 use std::path::Path;
 
+use crate::engine::gallery::npy_bytes;
 use anyhow::{Context, Result, bail};
-use npyz::WriterBuilder;
 
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE};
 
@@ -46,27 +46,13 @@ pub(crate) fn read_labels(path: &Path) -> Result<Vec<u8>> {
 }
 
 pub(crate) fn write_labels(path: &Path, labels: &[u8]) -> Result<()> {
-    let file = fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut writer = npyz::WriteOptions::new()
-        .default_dtype()
-        .shape(&[labels.len() as u64])
-        .writer(std::io::BufWriter::new(file))
-        .begin_nd()?;
-    writer.extend(labels.iter().copied())?;
-    writer.finish()?;
-    Ok(())
+    fs::write(path, npy_bytes(labels, &[labels.len()])?)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 pub(crate) fn write_npy(path: &Path, values: &[f32], n: usize) -> Result<()> {
-    let file = fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut writer = npyz::WriteOptions::new()
-        .default_dtype()
-        .shape(&[n as u64, IMAGE_SIDE as u64, IMAGE_SIDE as u64])
-        .writer(std::io::BufWriter::new(file))
-        .begin_nd()?;
-    writer.extend(values.iter().copied())?;
-    writer.finish()?;
-    Ok(())
+    fs::write(path, npy_bytes(values, &[n, IMAGE_SIDE, IMAGE_SIDE])?)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 pub(crate) fn write_grid(path: &Path, unit: &[f32], n: usize, cols: usize) -> Result<()> {

@@ -6,6 +6,7 @@ mod bench;
 mod classifier;
 mod common;
 mod eval;
+mod export;
 mod files;
 mod train;
 mod zoo;
@@ -22,6 +23,7 @@ use bench::bench;
 use classifier::train_classifier;
 use common::device;
 use eval::eval;
+use export::{CardInfo, PrecisionArg, Weights, export};
 use train::train;
 use zoo::{Checkpoints, zoo};
 
@@ -71,6 +73,9 @@ enum Cmd {
         /// Training steps to take (after the checkpoint's, with --resume).
         #[arg(long, default_value_t = 2000)]
         steps: u64,
+        /// Stop earlier, after this many seconds of training.
+        #[arg(long)]
+        seconds: Option<f64>,
         /// Generated samples written to samples.npy and judged by the classifier.
         #[arg(long, default_value_t = 1000)]
         samples: usize,
@@ -96,6 +101,45 @@ enum Cmd {
         /// With --checkpoint: samples to generate (the page and `train` judge 1,000).
         #[arg(long, default_value_t = METRICS_SAMPLES)]
         count: usize,
+        #[command(flatten)]
+        assets: Assets,
+    },
+    /// Write a compact generator file for the gallery from a checkpoint (or a generator file),
+    /// judged by the classifier in f32 and f16; with --manifest, record its card there.
+    Export {
+        /// A checkpoint.bpk from `train` or the page, or a generator file.
+        #[arg(long)]
+        from: PathBuf,
+        /// The generator file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Which generator of a run: its moving average (EMA), G as trained, or the better.
+        #[arg(long, value_enum, default_value = "best")]
+        weights: Weights,
+        /// Store the weights in f32, f16, or f16 unless that costs quality.
+        #[arg(long, value_enum, default_value = "best")]
+        precision: PrecisionArg,
+        /// The gallery's catalogue (JSON) to record the model's card in.
+        #[arg(long, requires = "id")]
+        manifest: Option<PathBuf>,
+        /// The card's id (replaces a card with the same id).
+        #[arg(long)]
+        id: Option<String>,
+        /// The card's title.
+        #[arg(long)]
+        title: Option<String>,
+        /// The preset the run was trained from.
+        #[arg(long)]
+        preset: Option<String>,
+        /// Seconds the training took.
+        #[arg(long)]
+        train_seconds: Option<f64>,
+        /// Where it was trained.
+        #[arg(long)]
+        trained_on: Option<String>,
+        /// The command that trained it.
+        #[arg(long)]
+        command: Option<String>,
         #[command(flatten)]
         assets: Assets,
     },
@@ -157,6 +201,7 @@ pub fn main() -> Result<()> {
             run,
             resume,
             steps,
+            seconds,
             samples,
             out,
             backend,
@@ -164,6 +209,7 @@ pub fn main() -> Result<()> {
         } => train(
             run.start(resume)?,
             steps,
+            seconds,
             samples,
             &out,
             &device(backend)?,
@@ -181,6 +227,36 @@ pub fn main() -> Result<()> {
             samples,
             labels,
             count,
+            &assets.data,
+            &assets.classifier,
+        ),
+        Cmd::Export {
+            from,
+            out,
+            weights,
+            precision,
+            manifest,
+            id,
+            title,
+            preset,
+            train_seconds,
+            trained_on,
+            command,
+            assets,
+        } => export(
+            &from,
+            &out,
+            weights,
+            precision,
+            CardInfo {
+                manifest,
+                preset,
+                id,
+                title,
+                train_seconds,
+                trained_on,
+                command,
+            },
             &assets.data,
             &assets.classifier,
         ),

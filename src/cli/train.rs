@@ -18,9 +18,11 @@ use super::common::{
 };
 use super::files::{write_grid, write_labels, write_npy};
 
+#[allow(clippy::too_many_arguments)] // one per command-line option
 pub(crate) fn train(
     start: Start,
     steps: u64,
+    seconds: Option<f64>,
     samples: usize,
     out: &Path,
     device: &Device,
@@ -65,7 +67,11 @@ pub(crate) fn train(
         row(&r)?;
     }
     let bar = progress(steps);
+    let started = now_ms();
     for _ in 0..steps {
+        if seconds.is_some_and(|s| now_ms() - started >= s * 1000.0) {
+            break;
+        }
         let r = pollster::block_on(engine.step_once())?;
         let [d_loss, g_loss, d_real, d_fake] = row(&r)?;
         bar.set_message(format!(
@@ -74,6 +80,11 @@ pub(crate) fn train(
         bar.inc(1);
     }
     bar.finish();
+    println!(
+        "trained {} steps in {:.1} s",
+        bar.position(),
+        (now_ms() - started) / 1000.0
+    );
     fs::write(out.join("losses.csv"), csv)?;
     fs::write(out.join("checkpoint.bpk"), engine.checkpoint()?)?;
 

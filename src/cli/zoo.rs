@@ -11,10 +11,11 @@ use burn::prelude::*;
 use crate::core::presets::Preset;
 use crate::core::settings::parse_texts;
 use crate::core::train::GanTrainer;
-use crate::engine::evaluate::evaluate_images;
 
 use super::args::field_errors;
-use super::common::{generate, judge, load_classifier, load_data, progress, read_back, real_stats};
+use super::common::{
+    generate, judge, load_classifier, load_data, progress, read_back, real_stats, yardstick,
+};
 use super::files::write_grid;
 
 pub(crate) const ZOO_START: &str = "<!-- zoo-table:start -->";
@@ -97,19 +98,7 @@ pub(crate) fn zoo(
     let mut table = String::from(
         "| preset | steps | FID (classifier features) ↓ | IS analogue ↑ | classes | class KL ↓ | mean max-prob ↑ | label acc. | train time |\n|---|---|---|---|---|---|---|---|---|\n",
     );
-    // The yardstick: 1,000 real training digits scored like the samples.
-    let real_images = (0..1000usize)
-        .collect::<Vec<_>>()
-        .chunks(250)
-        .map(|c| data.batch(c, device).0)
-        .collect();
-    let labels: Vec<u8> = data.labels()[..1000].to_vec();
-    let m = pollster::block_on(evaluate_images(
-        &classifier,
-        real_images,
-        Some(&labels),
-        &real,
-    ))?;
+    let m = yardstick(&classifier, &data, &real, device)?;
     table.push_str(&format!(
         "| real digits (1,000 training images) | — | {:.2} | {:.2} | {}/10 | {:.3} | {:.3} | {:.1}% | — |\n",
         m.fid,

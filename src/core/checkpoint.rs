@@ -13,6 +13,11 @@
 //! ```
 //!
 //! [`load_gan`] reads both a run checkpoint and a bare networks burnpack (older checkpoints).
+//!
+//! A *generator file* ([`save_generator`], what the gallery ships) is a burnpack of one
+//! generator (`generator.*`), in f32 or with its weights in f16, with its format version, the
+//! run's settings, steps and which weights it holds (raw or moving average) in the metadata.
+//! [`load_sampler`] reads it and every other GAN checkpoint, for drawing samples.
 
 use burn::prelude::*;
 use burn::store::{BurnpackStore, ModuleSnapshot};
@@ -28,6 +33,12 @@ const CONFIG_KEY: &str = "gan_playground.train_config";
 const STEPS_KEY: &str = "gan_playground.steps";
 const KIND_KEY: &str = "gan_playground.kind";
 const EMA_KEY: &str = "gan_playground.ema_updates";
+const FORMAT_KEY: &str = "gan_playground.format";
+const PRECISION_KEY: &str = "gan_playground.precision";
+const WEIGHTS_KEY: &str = "gan_playground.weights";
+const GENERATOR_KIND: &str = "generator";
+/// The generator-file layout this code writes (and the newest it reads).
+pub const GENERATOR_FORMAT: u32 = 1;
 
 const RUN_MAGIC: &[u8; 8] = b"GANPLAY\0";
 /// The run-checkpoint layout this code writes.
@@ -86,6 +97,19 @@ pub enum CheckpointError {
     /// The stored settings are unreadable or invalid.
     #[error("checkpoint settings are invalid: {0}")]
     Config(String),
+    /// The tensors do not fit the architecture the stored settings describe.
+    #[error("the weights do not fit {0}")]
+    Architecture(String),
+    /// Written by a newer playground, in a layout this one cannot read.
+    #[error(
+        "written by a newer playground (format {found}; this one reads up to {supported}): reload the page or update the command line"
+    )]
+    NewerFormat {
+        /// The file's format version.
+        found: u32,
+        /// The newest this code reads.
+        supported: u32,
+    },
 }
 
 /// Generator and discriminator saved together.
@@ -128,13 +152,34 @@ fn save<M: Module>(module: &M, store: BurnpackStore) -> Result<Vec<u8>, Checkpoi
 }
 
 fn load<M: Module>(module: &mut M, bytes: &[u8]) -> Result<(), CheckpointError> {
-    let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes.to_vec())));
+    load_as(module, bytes, false, "the model")
+}
+
+/// Loads `bytes` into `module` (`half`: the file's weights are f16), naming `what` the module
+/// is when the tensors do not fit it.
+fn load_as<M: Module>(
+    module: &mut M,
+    bytes: &[u8],
+    half: bool,
+    what: &str,
+) -> Result<(), CheckpointError> {
+    // Partial loads report missing tensors in the result (checked below) instead of failing.
+    let mut store =
+        BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes.to_vec()))).allow_partial(true);
+    if half {
+        store = store.with_from_adapter(burn::store::HalfPrecisionAdapter::new());
+    }
     let result = module
         .load_from(&mut store)
         .map_err(|e| CheckpointError::Format(e.to_string()))?;
     if !result.errors.is_empty() || !result.missing.is_empty() {
-        return Err(CheckpointError::Format(format!(
-            "{} tensors missing, {} mismatched",
+        let example = result
+            .missing
+            .first()
+            .map(|m| format!(" (no `{}`)", m.0))
+            .unwrap_or_default();
+        return Err(CheckpointError::Architecture(format!(
+            "{what}: {} tensors missing, {} mismatched{example}",
             result.missing.len(),
             result.errors.len()
         )));
@@ -254,10 +299,10 @@ fn split_run(bytes: &[u8]) -> Option<Result<RunParts<'_>, CheckpointError>> {
         let header: RunHeader = serde_json::from_slice(json)
             .map_err(|e| CheckpointError::Config(format!("header: {e}")))?;
         if header.format > RUN_FORMAT {
-            return Err(CheckpointError::Format(format!(
-                "written by a newer playground (format {}, this one reads up to {RUN_FORMAT})",
-                header.format
-            )));
+            return Err(CheckpointError::NewerFormat {
+                found: header.format,
+                supported: RUN_FORMAT,
+            });
         }
         if header.task != GAN_TASK {
             return Err(CheckpointError::WrongKind {
@@ -376,14 +421,7 @@ pub fn resume_trainer(
 fn load_networks(bytes: &[u8], device: &Device) -> Result<GanCheckpoint, CheckpointError> {
     let meta = metadata(bytes)?;
     check_kind(&meta, "gan")?;
-    let json = meta
-        .get(CONFIG_KEY)
-        .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
-    let config: TrainConfig =
-        serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
-    config
-        .validate()
-        .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
+    let config = stored_config(&meta)?;
     let steps = meta
         .get(STEPS_KEY)
         .and_then(|s| s.parse().ok())
@@ -409,6 +447,157 @@ fn load_networks(bytes: &[u8], device: &Device) -> Result<GanCheckpoint, Checkpo
         ema_updates,
         networks,
         resume: None,
+    })
+}
+
+/// How a generator file stores its weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// 32-bit floats throughout.
+    F32,
+    /// Linear, embedding and convolution weights in 16-bit floats (half the size);
+    /// normalisation statistics stay f32 (BatchNorm's running variance underflows in f16).
+    F16,
+}
+
+impl Precision {
+    /// `f32` or `f16`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::F16 => "f16",
+        }
+    }
+}
+
+/// A generator to draw samples from, with the settings of the run that trained it.
+#[derive(Debug)]
+pub struct SamplerFile {
+    /// The run's settings (architecture, conditioning, latent size…).
+    pub config: TrainConfig,
+    /// Generator steps the run took.
+    pub steps: u64,
+    /// The weights are the run's moving average of G.
+    pub ema: bool,
+    /// How the file stored them.
+    pub precision: Precision,
+    /// The generator, in inference mode.
+    pub generator: Generator,
+}
+
+/// Saves one generator (`ema`: it is the run's moving average) for drawing samples.
+pub fn save_generator(
+    generator: &Generator,
+    config: &TrainConfig,
+    steps: u64,
+    ema: bool,
+    precision: Precision,
+) -> Result<Vec<u8>, CheckpointError> {
+    save_generator_as(generator, config, steps, ema, precision, GENERATOR_FORMAT)
+}
+
+fn save_generator_as(
+    generator: &Generator,
+    config: &TrainConfig,
+    steps: u64,
+    ema: bool,
+    precision: Precision,
+    format: u32,
+) -> Result<Vec<u8>, CheckpointError> {
+    let json = serde_json::to_string(config).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    let mut store = BurnpackStore::from_bytes(None)
+        .metadata(KIND_KEY, GENERATOR_KIND)
+        .metadata(FORMAT_KEY, format.to_string())
+        .metadata(CONFIG_KEY, json)
+        .metadata(STEPS_KEY, steps.to_string())
+        .metadata(WEIGHTS_KEY, if ema { "ema" } else { "raw" })
+        .metadata(PRECISION_KEY, precision.id());
+    if precision == Precision::F16 {
+        store = store.with_to_adapter(burn::store::HalfPrecisionAdapter::new());
+    }
+    save(
+        &GeneratorOnly {
+            generator: generator.clone(),
+        },
+        store,
+    )
+}
+
+/// The module a generator file holds (so its tensors are named `generator.*`, as in a GAN
+/// checkpoint).
+#[derive(Module, Debug)]
+struct GeneratorOnly {
+    generator: Generator,
+}
+
+fn stored_config(
+    meta: &std::collections::BTreeMap<String, String>,
+) -> Result<TrainConfig, CheckpointError> {
+    let json = meta
+        .get(CONFIG_KEY)
+        .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
+    let config: TrainConfig =
+        serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    config
+        .validate()
+        .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
+    Ok(config)
+}
+
+/// Loads a generator to sample from: a generator file ([`save_generator`]), or the sampling
+/// generator (the moving average where the run kept one) of any GAN checkpoint.
+pub fn load_sampler(bytes: &[u8], device: &Device) -> Result<SamplerFile, CheckpointError> {
+    if bytes.starts_with(RUN_MAGIC) {
+        return from_gan(load_gan(bytes, device)?);
+    }
+    let meta = metadata(bytes)?;
+    if meta.get(KIND_KEY).map(String::as_str) == Some("gan") {
+        return from_gan(load_networks(bytes, device)?);
+    }
+    check_kind(&meta, GENERATOR_KIND)?;
+    let format: u32 = meta
+        .get(FORMAT_KEY)
+        .and_then(|f| f.parse().ok())
+        .ok_or_else(|| CheckpointError::Format("no format version".into()))?;
+    if format > GENERATOR_FORMAT {
+        return Err(CheckpointError::NewerFormat {
+            found: format,
+            supported: GENERATOR_FORMAT,
+        });
+    }
+    let config = stored_config(&meta)?;
+    let precision = match meta.get(PRECISION_KEY).map(String::as_str) {
+        Some("f16") => Precision::F16,
+        Some("f32") | None => Precision::F32,
+        Some(other) => return Err(CheckpointError::Format(format!("precision '{other}'"))),
+    };
+    let mut module = GeneratorOnly {
+        generator: config.architecture.init_generator(device),
+    };
+    let what = format!("a {} generator", config.architecture.kind.label());
+    load_as(&mut module, bytes, precision == Precision::F16, &what)?;
+    Ok(SamplerFile {
+        steps: meta
+            .get(STEPS_KEY)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        ema: meta.get(WEIGHTS_KEY).map(String::as_str) == Some("ema"),
+        precision,
+        generator: module.generator.valid(),
+        config,
+    })
+}
+
+fn from_gan(checkpoint: GanCheckpoint) -> Result<SamplerFile, CheckpointError> {
+    let networks = checkpoint.networks;
+    let ema = networks.ema_generator.is_some();
+    Ok(SamplerFile {
+        config: checkpoint.config,
+        steps: checkpoint.steps,
+        ema,
+        precision: Precision::F32,
+        generator: networks.ema_generator.unwrap_or(networks.generator).valid(),
     })
 }
 
@@ -618,5 +807,106 @@ mod tests {
             Err(CheckpointError::WrongKind { .. })
         ));
         assert!(load_classifier(&bytes, &device).is_ok());
+    }
+
+    fn outputs(g: &Generator, latent: usize, device: &Device) -> Vec<f32> {
+        let z = Tensor::<2>::ones([2, latent], device) * 0.3;
+        g.valid()
+            .forward(z, None)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn generator_files_round_trip_in_both_precisions_at_half_the_size() {
+        let device = Device::flex();
+        let config = TrainConfig::new().with_architecture(
+            ArchitectureConfig::new()
+                .with_kind(ModelKind::Dcgan)
+                .with_latent_dim(12)
+                .with_dcgan(DcganConfig::new().with_channels(8))
+                .with_normal_init(true),
+        );
+        let g = config.architecture.init_generator(&device);
+        let want = outputs(&g, 12, &device);
+        let full = save_generator(&g, &config, 9, true, Precision::F32).unwrap();
+        let half = save_generator(&g, &config, 9, true, Precision::F16).unwrap();
+        assert!(
+            half.len() * 10 < full.len() * 6,
+            "{} vs {}",
+            half.len(),
+            full.len()
+        );
+        let loaded = load_sampler(&full, &device).unwrap();
+        assert_eq!(
+            (loaded.steps, loaded.ema, loaded.precision),
+            (9, true, Precision::F32)
+        );
+        assert_eq!(outputs(&loaded.generator, 12, &device), want);
+        let loaded = load_sampler(&half, &device).unwrap();
+        assert_eq!(loaded.precision, Precision::F16);
+        let got = outputs(&loaded.generator, 12, &device);
+        let worst = got
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(
+            worst > 0.0 && worst < 0.01,
+            "f16 changed outputs by {worst}"
+        );
+        // Any GAN checkpoint serves too, with its moving average when it has one.
+        let d = config.architecture.init_discriminator(&device);
+        let gan = save_gan(&g, &d, None, &config, 3).unwrap();
+        let loaded = load_sampler(&gan, &device).unwrap();
+        assert_eq!((loaded.steps, loaded.ema), (3, false));
+        assert_eq!(outputs(&loaded.generator, 12, &device), want);
+    }
+
+    #[test]
+    fn corrupt_foreign_newer_and_misfitting_generator_files_get_their_own_errors() {
+        let device = Device::flex();
+        let dcgan = TrainConfig::new().with_architecture(
+            ArchitectureConfig::new()
+                .with_kind(ModelKind::Dcgan)
+                .with_latent_dim(12)
+                .with_dcgan(DcganConfig::new().with_channels(8)),
+        );
+        let mlp =
+            TrainConfig::new().with_architecture(ArchitectureConfig::new().with_latent_dim(12));
+        let g = dcgan.architecture.init_generator(&device);
+        let good = save_generator(&g, &dcgan, 1, false, Precision::F16).unwrap();
+        let cut = &good[..good.len() / 2];
+        assert!(matches!(
+            load_sampler(cut, &device),
+            Err(CheckpointError::Format(_))
+        ));
+        let mut flipped = good.clone();
+        flipped[..8].copy_from_slice(b"garbage!");
+        assert!(matches!(
+            load_sampler(&flipped, &device),
+            Err(CheckpointError::Format(_))
+        ));
+        let classifier = save_classifier(&ClassifierConfig::new().init(&device)).unwrap();
+        assert!(matches!(
+            load_sampler(&classifier, &device),
+            Err(CheckpointError::WrongKind { .. })
+        ));
+        let newer = save_generator_as(&g, &dcgan, 1, false, Precision::F32, 2).unwrap();
+        let e = load_sampler(&newer, &device).unwrap_err();
+        assert!(matches!(
+            e,
+            CheckpointError::NewerFormat {
+                found: 2,
+                supported: 1
+            }
+        ));
+        assert!(e.to_string().contains("newer playground"), "{e}");
+        // A DCGAN's weights under an MLP's settings: the tensors do not fit.
+        let misfit = save_generator(&g, &mlp, 1, false, Precision::F32).unwrap();
+        let e = load_sampler(&misfit, &device).unwrap_err();
+        assert!(matches!(e, CheckpointError::Architecture(_)), "{e}");
+        assert!(e.to_string().contains("MLP"), "{e}");
     }
 }

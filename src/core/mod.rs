@@ -5,10 +5,12 @@
 pub mod checkpoint;
 pub mod classifier;
 pub mod data;
+pub mod latent;
 pub mod loss;
 pub mod metrics;
 pub mod models;
 pub mod presets;
+pub mod pretrained;
 pub mod rng;
 pub mod settings;
 pub mod train;

@@ -6,6 +6,7 @@
 pub mod backend;
 mod error;
 pub mod evaluate;
+pub mod gallery;
 pub mod protocol;
 mod session;
 pub mod task;

@@ -92,6 +92,42 @@ pub enum Command {
     MetricsEvery(u32),
     /// Compute the quality metrics now.
     Evaluate,
+    /// Gallery: the truncation threshold ψ of fresh latents (values beyond ±ψ are drawn again;
+    /// `None`: no truncation). Redraws the grid.
+    Truncation(Option<f32>),
+    /// Gallery: `frames` images along the spherical path between the latents of two cells of
+    /// the grid (a conditional model's label moves between theirs too), answered by the
+    /// `interpolation` panel.
+    Interpolate {
+        /// The first cell (row-major index in the grid).
+        from: u32,
+        /// The last cell.
+        to: u32,
+        /// Frames, both ends included (2 to 64).
+        frames: u32,
+    },
+    /// Gallery: the image at `center + x·u + y·v` of a plane through a cell's latent, spanned by
+    /// random directions (seeded by the grid's seed) or toward two other cells, answered by the
+    /// `pad` panel.
+    Pad {
+        /// The cell whose latent is the plane's centre.
+        center: u32,
+        /// Span the plane toward these two cells instead of random directions.
+        towards: Option<(u32, u32)>,
+        /// Position along the first direction, in latent units.
+        x: f32,
+        /// Position along the second direction.
+        y: f32,
+    },
+    /// Gallery: the fidelity/variety trade-off: metrics of samples at several truncations,
+    /// answered by [`Event::Sweep`].
+    TruncationSweep,
+    /// Gallery: `count` samples (and their labels, conditional models) as `.npy` files,
+    /// answered by [`Event::File`]s.
+    ExportSamples {
+        /// Samples to draw (1 to 10,000).
+        count: u32,
+    },
 }
 
 /// One step's values of the task's named series ([`TaskView::series`], in that order).
@@ -167,6 +203,16 @@ pub enum Event {
         #[serde(skip)]
         bytes: Vec<u8>,
     },
+    /// A file for the user to save (exported samples), with its bytes beside the JSON.
+    File {
+        /// A file name that says what it holds.
+        file_name: String,
+        /// The file's bytes.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// The truncation trade-off: metrics of samples at each ψ (`None`: untruncated).
+    Sweep(Vec<(Option<f32>, QualityMetrics)>),
     /// Something went wrong: shown once; the current run is untouched unless it is fatal.
     Error(WorkerError),
 }
@@ -178,6 +224,8 @@ pub enum ErrorKind {
     Startup,
     /// A command came before the worker was initialised.
     NotReady,
+    /// The command is not one the running task answers.
+    Unsupported,
     /// A message could not be read.
     Malformed,
     /// A checkpoint could not be read or written.
@@ -227,14 +275,16 @@ impl Event {
     /// Takes the bytes that travel beside this event's JSON (a checkpoint), if any.
     pub fn take_payload(&mut self) -> Option<Vec<u8>> {
         match self {
-            Event::Checkpoint { bytes, .. } => Some(std::mem::take(bytes)),
+            Event::Checkpoint { bytes, .. } | Event::File { bytes, .. } => {
+                Some(std::mem::take(bytes))
+            }
             _ => None,
         }
     }
 
     /// Puts back the bytes that travelled beside the JSON.
     pub fn set_payload(&mut self, payload: Vec<u8>) {
-        if let Event::Checkpoint { bytes, .. } = self {
+        if let Event::Checkpoint { bytes, .. } | Event::File { bytes, .. } = self {
             *bytes = payload;
         }
     }
@@ -338,6 +388,20 @@ mod tests {
             Command::Evaluate,
             Command::SaveCheckpoint,
             Command::Generate { seed: 5 },
+            Command::Truncation(Some(0.7)),
+            Command::Interpolate {
+                from: 1,
+                to: 9,
+                frames: 8,
+            },
+            Command::Pad {
+                center: 2,
+                towards: Some((3, 4)),
+                x: 0.5,
+                y: -1.0,
+            },
+            Command::TruncationSweep,
+            Command::ExportSamples { count: 100 },
         ];
         for c in commands {
             let message = ToWorker::Command(c);

@@ -14,7 +14,11 @@ use super::evaluate::{
     METRICS_SAMPLES, REAL_REFERENCE, evaluate_trainer, label_tensor, real_feature_stats,
 };
 use super::protocol::{Command, Event, StepRecord};
-use super::task::{ChartInfo, GAN_TASK, Panel, SeriesInfo, TaskView};
+use super::task::{
+    AssetSource, ChartInfo, GAN_TASK, Panel, SeriesInfo, Started, Task, TaskStart, TaskView,
+    unsupported,
+};
+use futures::future::LocalBoxFuture;
 
 /// Samples in the live grid (8×8), drawn from one fixed latent batch.
 pub const SAMPLE_GRID: usize = 64;
@@ -57,6 +61,56 @@ pub fn gan_view(config: &TrainConfig) -> TaskView {
                 range: config.loss.is_probabilistic().then_some((0.0, 1.0)),
             },
         ],
+    }
+}
+
+/// Starts the GAN task: the digits and the classifier, and a first run of the settings (the
+/// defaults, with a [`Event::Rejected`], when they are invalid).
+pub fn start_gan(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started, String>> {
+    Box::pin(async move {
+        // A saved optimiser state materialises on Burn's default device: restored on the CPU,
+        // started afresh on a GPU (see `Optimizers::Fresh`).
+        let optimizers = if start.gpu {
+            checkpoint::Optimizers::Fresh
+        } else {
+            checkpoint::Optimizers::Restore
+        };
+        let data = start.assets.digits().await?;
+        let classifier = start.assets.classifier(&start.device).await?;
+        let mut events = Vec::new();
+        let config = match parse_pairs(&TrainConfig::new(), &start.settings) {
+            Ok(config) => config,
+            Err(errors) => {
+                events.push(Event::Rejected(errors));
+                TrainConfig::new()
+            }
+        };
+        let engine = Engine::new(&start.device, data, classifier, config, start.clock)
+            .map_err(|errors| errors.to_string())?
+            .with_optimizers_on_load(optimizers);
+        Ok((Box::new(engine) as Box<dyn Task>, events))
+    })
+}
+
+impl Task for Engine {
+    fn announce(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
+        Box::pin(Engine::announce(self))
+    }
+
+    fn handle<'a>(
+        &'a mut self,
+        command: Command,
+        _assets: &'a mut dyn AssetSource,
+    ) -> LocalBoxFuture<'a, Vec<Event>> {
+        Box::pin(Engine::handle(self, command))
+    }
+
+    fn is_running(&self) -> bool {
+        self.running
+    }
+
+    fn tick(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
+        Box::pin(Engine::tick(self))
     }
 }
 
@@ -297,6 +351,11 @@ impl Engine {
                 }
                 Err(e) => vec![Event::Error(e.into())],
             },
+            other @ (Command::Truncation(_)
+            | Command::Interpolate { .. }
+            | Command::Pad { .. }
+            | Command::TruncationSweep
+            | Command::ExportSamples { .. }) => vec![unsupported(GAN_TASK.id, &other)],
         }
     }
 

@@ -2,35 +2,111 @@
 //! *named* scalar series (one value of each per step) drawn on the charts it describes, and
 //! *named* image panels; views draw whatever a task reports.
 //!
-//! Adding a task: one entry in [`TASKS`] naming the shared assets it needs, and its engine.
+//! Adding a task: a type implementing [`Task`], and one entry in [`TASKS`] with the function
+//! that starts it (fetching the shared assets it needs through [`AssetSource`]).
 
+use std::rc::Rc;
+
+use burn::prelude::*;
+use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
-use super::protocol::{ErrorKind, WorkerError};
+use super::protocol::{Command, ErrorKind, Event, WorkerError};
+use crate::core::classifier::Classifier;
+use crate::core::data::MnistSet;
+use crate::core::settings::SettingPairs;
+
+/// The shared assets a task may need, fetched once by the host (the worker over HTTP, the CLI
+/// from files) when a task first asks.
+pub trait AssetSource {
+    /// The MNIST digits.
+    fn digits(&mut self) -> LocalBoxFuture<'_, Result<Rc<MnistSet>, String>>;
+    /// The MNIST classifier, on `device`.
+    fn classifier<'a>(
+        &'a mut self,
+        device: &'a Device,
+    ) -> LocalBoxFuture<'a, Result<Classifier, String>>;
+}
+
+/// A running task: answers commands with events, and may work on its own between them.
+pub trait Task {
+    /// Events describing its state after start-up.
+    fn announce(&mut self) -> LocalBoxFuture<'_, Vec<Event>>;
+    /// Handles one command (fetching assets it needs through `assets`).
+    fn handle<'a>(
+        &'a mut self,
+        command: Command,
+        assets: &'a mut dyn AssetSource,
+    ) -> LocalBoxFuture<'a, Vec<Event>>;
+    /// Whether it works continuously (then the host calls [`Task::tick`] in a loop).
+    fn is_running(&self) -> bool {
+        false
+    }
+    /// One slice of continuous work.
+    fn tick(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
+        Box::pin(async { Vec::new() })
+    }
+}
+
+/// What a task starts with.
+pub struct TaskStart<'a> {
+    /// The compute device.
+    pub device: Device,
+    /// Shared assets.
+    pub assets: &'a mut dyn AssetSource,
+    /// The first settings, as registry pairs of the task's settings.
+    pub settings: SettingPairs,
+    /// Milliseconds from a fixed origin.
+    pub clock: fn() -> f64,
+    /// The device is a GPU (some state cannot be restored there; see the GAN task).
+    pub gpu: bool,
+}
+
+/// A started task and the events of its start (e.g. settings that were refused).
+pub type Started = (Box<dyn Task>, Vec<Event>);
+
+/// Starts a task.
+pub type StartFn = for<'a> fn(TaskStart<'a>) -> LocalBoxFuture<'a, Result<Started, String>>;
 
 /// A registered task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct TaskSpec {
     /// Identifier in messages and checkpoint headers.
     pub id: &'static str,
     /// What it does, in a few words.
     pub title: &'static str,
-    /// Needs the MNIST digits.
-    pub needs_digits: bool,
-    /// Needs the MNIST classifier (sample statistics and quality metrics).
-    pub needs_classifier: bool,
+    /// Starts it.
+    pub start: StartFn,
+}
+
+impl std::fmt::Debug for TaskSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+impl PartialEq for TaskSpec {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
 }
 
 /// Training a GAN on MNIST digits.
 pub const GAN_TASK: TaskSpec = TaskSpec {
     id: crate::core::checkpoint::GAN_TASK,
     title: "Train a GAN on MNIST",
-    needs_digits: true,
-    needs_classifier: true,
+    start: super::session::start_gan,
+};
+
+/// Drawing from a trained generator: grids by seed, truncation, interpolation, a latent pad.
+pub const GALLERY_TASK: TaskSpec = TaskSpec {
+    id: "gallery",
+    title: "Explore a trained generator",
+    start: super::gallery::start_gallery,
 };
 
 /// Every task, by id.
-pub const TASKS: &[TaskSpec] = &[GAN_TASK];
+pub const TASKS: &[TaskSpec] = &[GAN_TASK, GALLERY_TASK];
 
 /// The task with this id, or an [`ErrorKind::UnknownTask`] error listing the known ones.
 pub fn find_task(id: &str) -> Result<&'static TaskSpec, WorkerError> {
@@ -41,6 +117,19 @@ pub fn find_task(id: &str) -> Result<&'static TaskSpec, WorkerError> {
             format!("no task “{id}” (known: {})", known.join(", ")),
         )
     })
+}
+
+/// The error for a command the running task does not answer.
+pub fn unsupported(task: &str, command: &Command) -> Event {
+    let name = format!("{command:?}");
+    let name = name
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    Event::Error(WorkerError::new(
+        ErrorKind::Unsupported,
+        format!("the {task} task does not answer {name}"),
+    ))
 }
 
 /// One line on a chart.

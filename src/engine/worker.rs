@@ -12,14 +12,13 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::before_init;
-use super::{BackendChoice, BackendInfo, Engine, ErrorKind, Event, ToWorker, WorkerError};
+use super::{BackendChoice, BackendInfo, ErrorKind, Event, ToWorker, WorkerError};
 use crate::core::checkpoint;
 use crate::core::classifier::Classifier;
 use crate::core::data::MnistSet;
-use crate::core::settings::parse_pairs;
-use crate::core::train::TrainConfig;
+use futures::future::LocalBoxFuture;
 
-use super::task::TaskSpec;
+use super::task::{AssetSource, Task, TaskSpec, TaskStart};
 
 /// Where the page serves the data set and the classifier weights.
 const DATA_URL: &str = "./data/mnist.bin";
@@ -150,61 +149,60 @@ struct Assets {
     classifier: Option<Classifier>,
 }
 
-impl Assets {
-    async fn digits(&mut self) -> Result<Rc<MnistSet>, String> {
-        if let Some(d) = &self.digits {
-            return Ok(d.clone());
-        }
-        let data = MnistSet::decode(&fetch_bytes(DATA_URL).await?)
-            .map_err(|e| format!("{DATA_URL}: {e}"))?;
-        let data = Rc::new(data);
-        self.digits = Some(data.clone());
-        Ok(data)
+impl AssetSource for Assets {
+    fn digits(&mut self) -> LocalBoxFuture<'_, Result<Rc<MnistSet>, String>> {
+        Box::pin(async move {
+            if let Some(d) = &self.digits {
+                return Ok(d.clone());
+            }
+            let data = MnistSet::decode(&fetch_bytes(DATA_URL).await?)
+                .map_err(|e| format!("{DATA_URL}: {e}"))?;
+            let data = Rc::new(data);
+            self.digits = Some(data.clone());
+            Ok(data)
+        })
     }
 
-    async fn classifier(&mut self, device: &Device) -> Result<Classifier, String> {
-        if let Some(c) = &self.classifier {
-            return Ok(c.clone());
-        }
-        let classifier = checkpoint::load_classifier(&fetch_bytes(CLASSIFIER_URL).await?, device)
-            .map_err(|e| format!("{CLASSIFIER_URL}: {e}"))?;
-        self.classifier = Some(classifier.clone());
-        Ok(classifier)
+    fn classifier<'a>(
+        &'a mut self,
+        device: &'a Device,
+    ) -> LocalBoxFuture<'a, Result<Classifier, String>> {
+        Box::pin(async move {
+            if let Some(c) = &self.classifier {
+                return Ok(c.clone());
+            }
+            let classifier =
+                checkpoint::load_classifier(&fetch_bytes(CLASSIFIER_URL).await?, device)
+                    .map_err(|e| format!("{CLASSIFIER_URL}: {e}"))?;
+            self.classifier = Some(classifier.clone());
+            Ok(classifier)
+        })
     }
 }
 
-/// Starts `task` on the chosen backend with `settings` (registry pairs): settings that are
-/// refused are reported and the task starts with its defaults.
+/// Starts `task` on the chosen backend with `settings` (registry pairs).
 async fn start(
     backend: BackendChoice,
     reason: Option<String>,
     task: &TaskSpec,
     settings: Vec<(String, String)>,
     assets: &mut Assets,
-) -> Result<Engine, String> {
+) -> Result<Box<dyn Task>, String> {
     let (device, info) = pick_device(backend, reason).await;
-    // A saved optimiser state materialises on Burn's default device: the CPU in the CPU worker
-    // (restored), an uninitialised WebGPU device in the GPU worker (so there it starts afresh).
-    let optimizers = if info.gpu || cfg!(feature = "webgpu") {
-        checkpoint::Optimizers::Fresh
-    } else {
-        checkpoint::Optimizers::Restore
-    };
+    // The GPU worker's default device is an uninitialised WebGPU device even when it falls
+    // back to the CPU (see `TaskStart::gpu`).
+    let gpu = info.gpu || cfg!(feature = "webgpu");
     post(vec![Event::Ready(info)]);
-    // One task today; each task's engine is started here from its registry entry's needs.
-    debug_assert!(task.needs_digits && task.needs_classifier);
-    let data = assets.digits().await?;
-    let classifier = assets.classifier(&device).await?;
-    let config = match parse_pairs(&TrainConfig::new(), &settings) {
-        Ok(config) => config,
-        Err(errors) => {
-            post(vec![Event::Rejected(errors)]);
-            TrainConfig::new()
-        }
-    };
-    Engine::new(&device, data, classifier, config, js_sys::Date::now)
-        .map(|engine| engine.with_optimizers_on_load(optimizers))
-        .map_err(|errors| errors.to_string())
+    let (task, events) = (task.start)(TaskStart {
+        device,
+        assets,
+        settings,
+        clock: js_sys::Date::now,
+        gpu,
+    })
+    .await?;
+    post(events);
+    Ok(task)
 }
 
 /// Lets the worker's event loop deliver messages between training chunks.
@@ -230,18 +228,18 @@ pub fn run() {
 
     wasm_bindgen_futures::spawn_local(async move {
         let mut assets = Assets::default();
-        let mut engine = loop {
+        let mut task = loop {
             let Some(message) = rx.next().await else {
                 return;
             };
             match before_init(message) {
                 Ok((backend, reason, task, settings)) => {
                     match start(backend, reason, task, settings, &mut assets).await {
-                        Ok(engine) => break engine,
+                        Ok(task) => break task,
                         Err(e) => {
                             post(vec![Event::Error(WorkerError::fatal(
                                 ErrorKind::Startup,
-                                format!("could not start training: {e}"),
+                                format!("could not start: {e}"),
                             ))]);
                             return;
                         }
@@ -250,19 +248,21 @@ pub fn run() {
                 Err(e) => post(vec![Event::Error(e)]),
             }
         };
-        post(engine.announce().await);
+        post(task.announce().await);
         loop {
             while let Ok(message) = rx.try_recv() {
                 if let ToWorker::Command(command) = message {
-                    post(engine.handle(command).await);
+                    post(task.handle(command, &mut assets).await);
                 }
             }
-            if engine.is_running() {
-                post(engine.tick().await);
+            if task.is_running() {
+                post(task.tick().await);
                 yield_to_event_loop().await;
             } else {
                 match rx.next().await {
-                    Some(ToWorker::Command(command)) => post(engine.handle(command).await),
+                    Some(ToWorker::Command(command)) => {
+                        post(task.handle(command, &mut assets).await)
+                    }
                     Some(ToWorker::Init { .. }) => post(vec![Event::Error(WorkerError::new(
                         ErrorKind::AlreadyStarted,
                         "the worker is already running; the second Init was ignored",

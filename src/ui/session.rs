@@ -321,6 +321,8 @@ impl TrainSession {
                 Some(Err(e)) => self.error.set(Some(format!("could not save the checkpoint: {e:?}"))),
                 None => self.error.set(Some("the checkpoint arrived without its file".into())),
             },
+            // The gallery's events; the train view asks for none.
+            Event::File { .. } | Event::Sweep(_) => {}
             Event::Error(e) => {
                 self.loading.set(None);
                 if e.fatal {

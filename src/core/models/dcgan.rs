@@ -17,7 +17,8 @@ use burn::tensor::activation::{leaky_relu, relu, tanh};
 
 use super::layers::{CriticConv, CriticLinear, append_minibatch_stddev, leaky_relu_mask};
 use super::{
-    DiscriminatorOptions, DiscriminatorOutput, embed_labels, label_embedding, lookup_labels,
+    DiscriminatorOptions, DiscriminatorOutput, LabelInput, embed_input, label_embedding,
+    lookup_labels,
 };
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
 use serde::{Deserialize, Serialize};
@@ -209,10 +210,15 @@ impl DcganConfig {
 impl DcganGenerator {
     /// z `[B, latent]` and labels `[B]` → images `[B, 1, 28, 28]`.
     pub fn forward(&self, z: Tensor<2>, labels: Option<Tensor<1, Int>>) -> Tensor<4> {
+        self.forward_input(z, labels.map(LabelInput::Digits))
+    }
+
+    /// z `[B, latent]` and what to draw → images `[B, 1, 28, 28]`.
+    pub fn forward_input(&self, z: Tensor<2>, labels: Option<LabelInput>) -> Tensor<4> {
         let [batch, _] = z.dims();
         let x = self
             .project
-            .forward(embed_labels(z, self.label.as_ref(), labels)) // [B, 2c·7·7]
+            .forward(embed_input(z, self.label.as_ref(), labels)) // [B, 2c·7·7]
             .reshape([batch, self.seed_channels, SEED_SIDE, SEED_SIDE]); // [B, 2c, 7, 7]
         let x = relu(self.norm0.forward(x));
         let out = match (&self.up1, &self.up2) {

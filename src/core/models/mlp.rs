@@ -8,7 +8,10 @@ use burn::prelude::*;
 use burn::tensor::activation::{leaky_relu, tanh};
 
 use super::layers::{CriticLinear, append_minibatch_stddev, leaky_relu_mask};
-use super::{DiscriminatorOptions, DiscriminatorOutput, embed_labels, label_embedding};
+use super::{
+    DiscriminatorOptions, DiscriminatorOutput, LabelInput, embed_input, embed_labels,
+    label_embedding,
+};
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE};
 
 const SLOPE: f64 = 0.2;
@@ -106,7 +109,12 @@ impl MlpGanConfig {
 impl MlpGenerator {
     /// z `[B, latent]` and labels `[B]` → images `[B, 1, 28, 28]`.
     pub fn forward(&self, z: Tensor<2>, labels: Option<Tensor<1, Int>>) -> Tensor<4> {
-        let mut x = embed_labels(z, self.label.as_ref(), labels); // [B, latent (+ label)]
+        self.forward_input(z, labels.map(LabelInput::Digits))
+    }
+
+    /// z `[B, latent]` and what to draw → images `[B, 1, 28, 28]`.
+    pub fn forward_input(&self, z: Tensor<2>, labels: Option<LabelInput>) -> Tensor<4> {
+        let mut x = embed_input(z, self.label.as_ref(), labels); // [B, latent (+ label)]
         for block in &self.blocks {
             x = block.linear.forward(x); // [B, width]
             if let Some(norm) = &block.norm {

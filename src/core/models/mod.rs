@@ -258,6 +258,31 @@ pub(crate) fn embed_labels(
     }
 }
 
+/// What a conditional generator is asked to draw.
+#[derive(Clone, Debug)]
+pub enum LabelInput {
+    /// One digit per sample `[B]`.
+    Digits(Tensor<1, Int>),
+    /// Weights over the ten digits per sample `[B, 10]`: the label embedding is their weighted
+    /// sum (one-hot rows give the digits' own embeddings; mixed rows morph between digits).
+    Mix(Tensor<2>),
+}
+
+/// `[x, label]`: `x` with the label's embedding appended (`x` alone when unconditional).
+pub(crate) fn embed_input(
+    x: Tensor<2>,
+    embedding: Option<&Embedding>,
+    labels: Option<LabelInput>,
+) -> Tensor<2> {
+    match (embedding, labels) {
+        (Some(e), Some(LabelInput::Mix(weights))) => {
+            Tensor::cat(vec![x, weights.matmul(e.weight.val())], 1)
+        }
+        (e, Some(LabelInput::Digits(l))) => embed_labels(x, e, Some(l)),
+        (e, _) => embed_labels(x, e, None),
+    }
+}
+
 /// Any generator of the registry: z `[B, latent]` → images `[B, 1, 28, 28]` in [-1, 1].
 // One instance per run: the size difference between variants costs nothing worth boxing.
 #[allow(clippy::large_enum_variant)]
@@ -335,9 +360,14 @@ impl ArchitectureConfig {
 impl Generator {
     /// z `[B, latent]` and labels `[B]` (conditional models) → images `[B, 1, 28, 28]`.
     pub fn forward(&self, z: Tensor<2>, labels: Option<Tensor<1, Int>>) -> Tensor<4> {
+        self.forward_input(z, labels.map(LabelInput::Digits))
+    }
+
+    /// z `[B, latent]` and what to draw (conditional models) → images `[B, 1, 28, 28]`.
+    pub fn forward_input(&self, z: Tensor<2>, labels: Option<LabelInput>) -> Tensor<4> {
         match self {
-            Generator::Mlp(g) => g.forward(z, labels),
-            Generator::Dcgan(g) => g.forward(z, labels),
+            Generator::Mlp(g) => g.forward_input(z, labels),
+            Generator::Dcgan(g) => g.forward_input(z, labels),
         }
     }
 }

@@ -1,0 +1,145 @@
+//! The gallery's catalogue of pretrained generators (`pretrained/manifest.json`): one card per
+//! shipped generator file with how it was trained and what the project's classifier makes of
+//! it, and the quality bars a model must pass to be shipped as pretrained.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::checkpoint::Precision;
+use crate::core::metrics::QualityMetrics;
+use crate::core::settings::SettingPairs;
+
+/// Bars every shipped model must pass (1,000 samples, the project's classifier).
+pub const MAX_CLASS_KL: f32 = 0.02;
+/// Mean confidence (max class probability) at least this.
+pub const MIN_CONFIDENCE: f32 = 0.95;
+/// Conditional models: the share of samples classified as the digit asked for.
+pub const MIN_LABEL_ACCURACY: f32 = 0.97;
+/// The best unconditional model's FID is within this factor of the real-digit yardstick's.
+pub const MAX_FID_RATIO: f64 = 3.0;
+
+/// The catalogue file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    /// Real training digits judged like the samples: the yardstick of every metric.
+    pub yardstick: Option<QualityMetrics>,
+    /// The shipped models, the gallery's default first.
+    pub models: Vec<ModelCard>,
+}
+
+/// One shipped generator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelCard {
+    /// Identifier in addresses (`#/gallery?model=…`) and the file name.
+    pub id: String,
+    /// Shown on the card.
+    pub title: String,
+    /// The generator file, relative to the catalogue.
+    pub file: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// The preset it was trained from, if any.
+    pub preset: Option<String>,
+    /// The model's id (`dcgan`, `mlp`).
+    pub model: String,
+    /// Draws the digit it is asked for.
+    pub conditional: bool,
+    /// Every training setting, as registry pairs.
+    pub settings: SettingPairs,
+    /// Generator steps trained.
+    pub steps: u64,
+    /// Wall-clock seconds of training.
+    pub train_seconds: Option<f64>,
+    /// Where it was trained (e.g. "wgpu (Vulkan), NVIDIA H100").
+    pub trained_on: Option<String>,
+    /// The command that trained it.
+    pub command: Option<String>,
+    /// The weights are the run's moving average of G (else G as trained).
+    pub ema: bool,
+    /// How the file stores them.
+    pub precision: Precision,
+    /// The shipped file's metrics.
+    pub metrics: QualityMetrics,
+    /// The same generator's metrics in the other precision, for comparison.
+    pub other_precision: Option<(Precision, QualityMetrics)>,
+}
+
+impl ModelCard {
+    /// Each bar with whether this model passes it (`yardstick_fid`: the real digits' FID, for
+    /// the unconditional FID bar).
+    pub fn bars(&self, yardstick_fid: Option<f64>) -> Vec<(String, bool)> {
+        bars(&self.metrics, self.conditional, yardstick_fid)
+    }
+}
+
+/// The quality bars of a model's metrics, with whether each passes.
+pub fn bars(
+    m: &QualityMetrics,
+    conditional: bool,
+    yardstick_fid: Option<f64>,
+) -> Vec<(String, bool)> {
+    let c = &m.classes;
+    let mut out = vec![
+        (
+            format!("{}/10 classes", c.classes_covered),
+            c.classes_covered == 10,
+        ),
+        (
+            format!("class KL {:.3} ≤ {MAX_CLASS_KL}", c.kl_from_uniform),
+            c.kl_from_uniform <= MAX_CLASS_KL,
+        ),
+        (
+            format!("confidence {:.3} ≥ {MIN_CONFIDENCE}", c.mean_max_prob),
+            c.mean_max_prob >= MIN_CONFIDENCE,
+        ),
+    ];
+    if conditional {
+        let a = m.label_accuracy.unwrap_or(0.0);
+        out.push((
+            format!(
+                "label accuracy {:.1}% ≥ {}%",
+                a * 100.0,
+                MIN_LABEL_ACCURACY * 100.0
+            ),
+            a >= MIN_LABEL_ACCURACY,
+        ));
+    } else if let Some(real) = yardstick_fid {
+        out.push((
+            format!("FID {:.1} ≤ {MAX_FID_RATIO}× real {:.1}", m.fid, real),
+            m.fid <= MAX_FID_RATIO * real,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::metrics::ClassStats;
+
+    fn metrics(covered: usize, kl: f32, conf: f32, acc: Option<f32>, fid: f64) -> QualityMetrics {
+        QualityMetrics {
+            samples: 1000,
+            fid,
+            inception_score: 9.0,
+            classes: ClassStats {
+                classes_covered: covered,
+                kl_from_uniform: kl,
+                mean_max_prob: conf,
+                ..ClassStats::default()
+            },
+            label_accuracy: acc,
+        }
+    }
+
+    #[test]
+    fn each_bar_fails_on_its_own() {
+        let pass = |m: &QualityMetrics, cond| bars(m, cond, Some(27.0)).iter().all(|b| b.1);
+        assert!(pass(&metrics(10, 0.01, 0.97, None, 70.0), false));
+        assert!(!pass(&metrics(9, 0.01, 0.97, None, 70.0), false));
+        assert!(!pass(&metrics(10, 0.03, 0.97, None, 70.0), false));
+        assert!(!pass(&metrics(10, 0.01, 0.94, None, 70.0), false));
+        assert!(!pass(&metrics(10, 0.01, 0.97, None, 90.0), false));
+        assert!(pass(&metrics(10, 0.01, 0.97, Some(0.98), 500.0), true));
+        assert!(!pass(&metrics(10, 0.01, 0.97, Some(0.96), 50.0), true));
+    }
+}
