@@ -79,6 +79,7 @@ pub(crate) fn generate(
         architecture.conditioning.is_conditional(),
         n,
         METRICS_SEED,
+        None,
         device,
     )
 }

@@ -49,6 +49,7 @@ pub(crate) struct CardInfo {
     pub train_seconds: Option<f64>,
     pub trained_on: Option<String>,
     pub command: Option<String>,
+    pub psi: Option<f32>,
 }
 
 struct Candidate {
@@ -72,18 +73,22 @@ pub(crate) fn export(
     let data = load_data(data)?;
     let classifier = load_classifier(classifier, &device)?;
     let real = real_stats(&classifier, &data, &device)?;
-    let judge = |g: &Generator, config: &TrainConfig| -> Result<QualityMetrics> {
-        let a = &config.architecture;
-        Ok(pollster::block_on(evaluate_generator(
-            g,
-            &classifier,
-            &real,
-            a.latent_dim,
-            a.conditioning.is_conditional(),
-            METRICS_SAMPLES,
-            &device,
-        ))?)
-    };
+    let psi = card.psi;
+    let judge_at =
+        |g: &Generator, config: &TrainConfig, psi: Option<f32>| -> Result<QualityMetrics> {
+            let a = &config.architecture;
+            Ok(pollster::block_on(evaluate_generator(
+                g,
+                &classifier,
+                &real,
+                a.latent_dim,
+                a.conditioning.is_conditional(),
+                METRICS_SAMPLES,
+                psi,
+                &device,
+            ))?)
+        };
+    let judge = |g: &Generator, config: &TrainConfig| judge_at(g, config, psi);
     // The generators the file offers: G and its moving average from a GAN checkpoint, the one
     // generator of a generator file.
     let (config, steps, offered) = match load_gan(&bytes, &device) {
@@ -147,7 +152,7 @@ pub(crate) fn export(
     }
     fs::write(out, &file).with_context(|| format!("writing {}", out.display()))?;
     println!(
-        "wrote {} ({} weights, {}, {} bytes)",
+        "wrote {} (step {steps}, {} weights, {}, {} bytes)",
         out.display(),
         if chosen.ema { "EMA" } else { "raw" },
         p.id(),
@@ -162,11 +167,22 @@ pub(crate) fn export(
         }
         Err(_) => Catalogue::default(),
     };
+    let untruncated = match psi {
+        Some(_) => {
+            let m = judge_at(&chosen.generator, &config, None)?;
+            print!("untruncated: ");
+            print_metrics(&m);
+            Some(m)
+        }
+        None => None,
+    };
     let real = yardstick(&classifier, &data, &real, &device)?;
     let conditional = config.architecture.conditioning.is_conditional();
-    for (bar, ok) in bars(&metrics, conditional, Some(real.fid)) {
-        println!("  {} {bar}", if ok { "pass" } else { "MISS" });
+    let checks = bars(&metrics, conditional, Some(real.fid));
+    for (bar, ok) in &checks {
+        println!("  {} {bar}", if *ok { "pass" } else { "MISS" });
     }
+    let preview = checks.iter().any(|(_, ok)| !ok);
     let id = card.id.unwrap_or_else(|| "model".into());
     let file_name = out
         .file_name()
@@ -187,7 +203,10 @@ pub(crate) fn export(
         command: card.command,
         ema: chosen.ema,
         precision: p,
+        psi,
         metrics,
+        untruncated,
+        preview,
         other_precision: Some((other_p, other_metrics)),
     };
     catalogue.yardstick = Some(real);

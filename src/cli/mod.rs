@@ -140,6 +140,10 @@ enum Cmd {
         /// The command that trained it.
         #[arg(long)]
         command: Option<String>,
+        /// Judge samples at this truncation ψ (latent values beyond ±ψ drawn again), the
+        /// gallery's default for the model.
+        #[arg(long)]
+        psi: Option<f32>,
         #[command(flatten)]
         assets: Assets,
     },
@@ -242,6 +246,7 @@ pub fn main() -> Result<()> {
             train_seconds,
             trained_on,
             command,
+            psi,
             assets,
         } => export(
             &from,
@@ -256,6 +261,7 @@ pub fn main() -> Result<()> {
                 train_seconds,
                 trained_on,
                 command,
+                psi,
             },
             &assets.data,
             &assets.classifier,

@@ -68,10 +68,12 @@ pub(crate) fn train(
     }
     let bar = progress(steps);
     let started = now_ms();
+    let mut taken = 0u64;
     for _ in 0..steps {
         if seconds.is_some_and(|s| now_ms() - started >= s * 1000.0) {
             break;
         }
+        taken += 1;
         let r = pollster::block_on(engine.step_once())?;
         let [d_loss, g_loss, d_real, d_fake] = row(&r)?;
         bar.set_message(format!(
@@ -81,9 +83,9 @@ pub(crate) fn train(
     }
     bar.finish();
     println!(
-        "trained {} steps in {:.1} s",
-        bar.position(),
-        (now_ms() - started) / 1000.0
+        "trained {taken} steps in {:.1} s (now at step {})",
+        (now_ms() - started) / 1000.0,
+        engine.trainer().steps()
     );
     fs::write(out.join("losses.csv"), csv)?;
     fs::write(out.join("checkpoint.bpk"), engine.checkpoint()?)?;

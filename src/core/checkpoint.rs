@@ -387,7 +387,23 @@ pub fn resume_trainer(
     optimizers: Optimizers,
 ) -> Result<(GanTrainer, Option<RunHistory>), CheckpointError> {
     // Loaded straight onto the training (autodiff) device, so the parameters stay tracked.
-    let checkpoint = load_gan(bytes, &device.clone().autodiff())?;
+    let training = device.clone().autodiff();
+    if !bytes.starts_with(RUN_MAGIC)
+        && let Ok(meta) = metadata(bytes)
+        && meta.get(KIND_KEY).map(String::as_str) == Some(GENERATOR_KIND)
+    {
+        // A generator file: fine-tune it against a fresh discriminator.
+        let file = load_generator_file(bytes, &meta, &training)?;
+        let trainer = GanTrainer::new(file.config.clone(), data_len, device)
+            .map_err(|e| CheckpointError::Config(e.to_string()))?;
+        let discriminator = file.config.architecture.init_discriminator(&training);
+        let ema = (file.config.ema_decay > 0.0).then(|| (file.generator.clone(), 1));
+        return Ok((
+            trainer.with_networks(file.generator, discriminator, ema, file.steps),
+            None,
+        ));
+    }
+    let checkpoint = load_gan(bytes, &training)?;
     let GanCheckpoint {
         config,
         steps,
@@ -545,17 +561,14 @@ fn stored_config(
     Ok(config)
 }
 
-/// Loads a generator to sample from: a generator file ([`save_generator`]), or the sampling
-/// generator (the moving average where the run kept one) of any GAN checkpoint.
-pub fn load_sampler(bytes: &[u8], device: &Device) -> Result<SamplerFile, CheckpointError> {
-    if bytes.starts_with(RUN_MAGIC) {
-        return from_gan(load_gan(bytes, device)?);
-    }
-    let meta = metadata(bytes)?;
-    if meta.get(KIND_KEY).map(String::as_str) == Some("gan") {
-        return from_gan(load_networks(bytes, device)?);
-    }
-    check_kind(&meta, GENERATOR_KIND)?;
+/// A generator file's contents, with the generator on `device` as stored (trainable on an
+/// autodiff device).
+fn load_generator_file(
+    bytes: &[u8],
+    meta: &std::collections::BTreeMap<String, String>,
+    device: &Device,
+) -> Result<SamplerFile, CheckpointError> {
+    check_kind(meta, GENERATOR_KIND)?;
     let format: u32 = meta
         .get(FORMAT_KEY)
         .and_then(|f| f.parse().ok())
@@ -566,7 +579,7 @@ pub fn load_sampler(bytes: &[u8], device: &Device) -> Result<SamplerFile, Checkp
             supported: GENERATOR_FORMAT,
         });
     }
-    let config = stored_config(&meta)?;
+    let config = stored_config(meta)?;
     let precision = match meta.get(PRECISION_KEY).map(String::as_str) {
         Some("f16") => Precision::F16,
         Some("f32") | None => Precision::F32,
@@ -584,9 +597,24 @@ pub fn load_sampler(bytes: &[u8], device: &Device) -> Result<SamplerFile, Checkp
             .unwrap_or(0),
         ema: meta.get(WEIGHTS_KEY).map(String::as_str) == Some("ema"),
         precision,
-        generator: module.generator.valid(),
+        generator: module.generator,
         config,
     })
+}
+
+/// Loads a generator to sample from: a generator file ([`save_generator`]), or the sampling
+/// generator (the moving average where the run kept one) of any GAN checkpoint.
+pub fn load_sampler(bytes: &[u8], device: &Device) -> Result<SamplerFile, CheckpointError> {
+    if bytes.starts_with(RUN_MAGIC) {
+        return from_gan(load_gan(bytes, device)?);
+    }
+    let meta = metadata(bytes)?;
+    if meta.get(KIND_KEY).map(String::as_str) == Some("gan") {
+        return from_gan(load_networks(bytes, device)?);
+    }
+    let mut file = load_generator_file(bytes, &meta, device)?;
+    file.generator = file.generator.valid();
+    Ok(file)
 }
 
 fn from_gan(checkpoint: GanCheckpoint) -> Result<SamplerFile, CheckpointError> {
@@ -908,5 +936,34 @@ mod tests {
         let e = load_sampler(&misfit, &device).unwrap_err();
         assert!(matches!(e, CheckpointError::Architecture(_)), "{e}");
         assert!(e.to_string().contains("MLP"), "{e}");
+    }
+
+    #[test]
+    fn a_generator_file_fine_tunes_from_its_weights_against_a_fresh_discriminator() {
+        let device = Device::flex();
+        let config = TrainConfig::new().with_batch_size(4).with_architecture(
+            ArchitectureConfig::new()
+                .with_kind(ModelKind::Dcgan)
+                .with_latent_dim(12)
+                .with_dcgan(DcganConfig::new().with_channels(8)),
+        );
+        let g = config.architecture.init_generator(&device);
+        let file = save_generator(&g, &config, 700, true, Precision::F32).unwrap();
+        let data = crate::core::data::MnistSet::decode(include_bytes!("../../www/data/mnist.bin"))
+            .unwrap();
+        let (mut trainer, history) =
+            resume_trainer(&file, data.len(), &device, Optimizers::Restore).unwrap();
+        assert!(history.is_none());
+        assert_eq!(trainer.steps(), 700);
+        assert_eq!(
+            outputs(trainer.generator(), 12, &device),
+            outputs(&g, 12, &device)
+        );
+        trainer.step(&data).unwrap();
+        assert_eq!(trainer.steps(), 701);
+        assert_ne!(
+            outputs(trainer.generator(), 12, &device),
+            outputs(&g, 12, &device)
+        );
     }
 }

@@ -15,6 +15,12 @@ pub fn truncated_normal(seed: u64, n: usize, dim: usize, threshold: Option<f32>)
         .collect()
 }
 
+/// `n × dim` values from `rng`, row-major, as [`truncated_normal`] draws them (untruncated:
+/// the same values as the training code's latent noise from the same generator).
+pub fn draw_latents(rng: &mut Rng, n: usize, dim: usize, threshold: Option<f32>) -> Vec<f32> {
+    (0..n * dim).map(|_| draw(rng, threshold)).collect()
+}
+
 fn draw(rng: &mut Rng, threshold: Option<f32>) -> f32 {
     loop {
         let x: f32 = StandardNormal.sample(rng);

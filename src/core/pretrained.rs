@@ -57,8 +57,18 @@ pub struct ModelCard {
     pub ema: bool,
     /// How the file stores them.
     pub precision: Precision,
-    /// The shipped file's metrics.
+    /// The truncation ψ the gallery draws this model at by default, and its metrics are
+    /// measured at (`None`: untruncated).
+    #[serde(default)]
+    pub psi: Option<f32>,
+    /// The shipped file's metrics (at `psi`).
     pub metrics: QualityMetrics,
+    /// Its metrics without truncation, when `psi` is set.
+    #[serde(default)]
+    pub untruncated: Option<QualityMetrics>,
+    /// Misses a quality bar: shown as a preview, not as a pretrained model.
+    #[serde(default)]
+    pub preview: bool,
     /// The same generator's metrics in the other precision, for comparison.
     pub other_precision: Option<(Precision, QualityMetrics)>,
 }

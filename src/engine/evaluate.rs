@@ -10,6 +10,7 @@ use burn::prelude::*;
 use crate::core::checkpoint;
 use crate::core::classifier::Classifier;
 use crate::core::data::{MnistSet, NUM_CLASSES};
+use crate::core::latent::draw_latents;
 use crate::core::metrics::{FeatureStats, QualityMetrics};
 use crate::core::models::Generator;
 use crate::core::train::{GanTrainer, latent_noise};
@@ -81,12 +82,15 @@ pub async fn evaluate_images(
 ///
 /// Conditional generators are asked for each digit in turn (0, 1, …, 9, 0, …) and the labels
 /// are returned, so label accuracy is measured on a balanced request.
+///
+/// With a `truncation` ψ, latent values beyond ±ψ are drawn again (the gallery's truncation).
 pub fn generate_samples(
     generator: &Generator,
     latent_dim: usize,
     conditional: bool,
     n: usize,
     seed: u64,
+    truncation: Option<f32>,
     device: &Device,
 ) -> (Vec<Tensor<4>>, Option<Vec<u8>>) {
     let mut rng = crate::core::rng::seeded(seed);
@@ -95,7 +99,14 @@ pub fn generate_samples(
         .step_by(CHUNK)
         .map(|start| {
             let size = CHUNK.min(n - start);
-            let z = latent_noise(&mut rng, size, latent_dim, device);
+            let z = match truncation {
+                None => latent_noise(&mut rng, size, latent_dim, device),
+                Some(t) => {
+                    let values = draw_latents(&mut rng, size, latent_dim, Some(t));
+                    Tensor::<1>::from_data(TensorData::new(values, [size * latent_dim]), device)
+                        .reshape([size, latent_dim])
+                }
+            };
             let y = conditional.then(|| label_tensor(&labels[start..start + size], device));
             generator.forward(z, y)
         })
@@ -103,8 +114,9 @@ pub fn generate_samples(
     (images, conditional.then_some(labels))
 }
 
-/// Metrics of `n` samples of `generator` from the fixed [`METRICS_SEED`] (see
-/// [`generate_samples`]).
+/// Metrics of `n` samples of `generator` from the fixed [`METRICS_SEED`] at truncation
+/// `truncation` (see [`generate_samples`]).
+#[allow(clippy::too_many_arguments)]
 pub async fn evaluate_generator(
     generator: &Generator,
     classifier: &Classifier,
@@ -112,10 +124,18 @@ pub async fn evaluate_generator(
     latent_dim: usize,
     conditional: bool,
     n: usize,
+    truncation: Option<f32>,
     device: &Device,
 ) -> Result<QualityMetrics, EngineError> {
-    let (images, labels) =
-        generate_samples(generator, latent_dim, conditional, n, METRICS_SEED, device);
+    let (images, labels) = generate_samples(
+        generator,
+        latent_dim,
+        conditional,
+        n,
+        METRICS_SEED,
+        truncation,
+        device,
+    );
     evaluate_images(classifier, images, labels.as_deref(), real).await
 }
 
@@ -136,6 +156,7 @@ pub async fn evaluate_trainer(
         architecture.latent_dim,
         architecture.conditioning.is_conditional(),
         n,
+        None,
         device,
     )
     .await
@@ -161,6 +182,7 @@ pub async fn evaluate_checkpoint(
         architecture.latent_dim,
         architecture.conditioning.is_conditional(),
         n,
+        None,
         device,
     )
     .await

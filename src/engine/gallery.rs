@@ -180,6 +180,7 @@ impl Gallery {
     }
 
     fn cell(&self, index: u32) -> Result<Cell, WorkerError> {
+        self.model()?;
         let cells = self.cells();
         let n = cells.len();
         cells.into_iter().nth(index as usize).ok_or_else(|| {
@@ -245,10 +246,11 @@ impl Gallery {
             .map_or_else(|| "no truncation".into(), |t| format!("ψ {t}"))
     }
 
-    /// The grid of the current seed, truncation and digits.
+    /// The grid of the current seed, truncation and digits (nothing before a model is
+    /// loaded: the settings apply to the first grid).
     pub async fn grid(&self) -> Vec<Event> {
-        if let Err(e) = self.model() {
-            return vec![Event::Error(e)];
+        if self.model.is_none() {
+            return Vec::new();
         }
         let rows = self
             .conditional()
@@ -366,7 +368,7 @@ impl Gallery {
         vec![Event::Sweep(points)]
     }
 
-    async fn export(&self, count: u32) -> Vec<Event> {
+    async fn export(&self, count: u32, name: &str) -> Vec<Event> {
         let Ok(m) = self.model() else {
             return vec![Event::Error(error(
                 ErrorKind::NotReady,
@@ -388,11 +390,16 @@ impl Gallery {
         let psi = self
             .truncation
             .map_or_else(|| "none".into(), |t| format!("{t}"));
-        let stem = format!(
-            "gan-{}-seed{}-psi{psi}-n{count}",
-            m.config.architecture.kind.id(),
-            self.seed
-        );
+        let name: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        let name = if name.is_empty() {
+            m.config.architecture.kind.id().to_string()
+        } else {
+            name
+        };
+        let stem = format!("gan-{name}-seed{}-psi{psi}-n{count}", self.seed);
         let mut events = vec![match npy_bytes(&pixels, &[count, IMAGE_SIDE, IMAGE_SIDE]) {
             Ok(bytes) => Event::File {
                 file_name: format!("{stem}-samples.npy"),
@@ -495,7 +502,7 @@ impl Gallery {
                 y,
             } => self.pad(center, towards, x, y).await,
             Command::TruncationSweep => self.sweep(assets).await,
-            Command::ExportSamples { count } => self.export(count).await,
+            Command::ExportSamples { count, name } => self.export(count, &name).await,
             other => vec![unsupported(GALLERY_TASK.id, &other)],
         }
     }
@@ -719,7 +726,13 @@ mod tests {
         );
         assert!(close(image(&strip, 0), image(&grid, 1)));
         assert!(close(image(&strip, 4), image(&grid, 9)));
-        let files = run(&mut g, Command::ExportSamples { count: 30 });
+        let files = run(
+            &mut g,
+            Command::ExportSamples {
+                count: 30,
+                name: String::new(),
+            },
+        );
         let names: Vec<String> = files
             .iter()
             .filter_map(|e| match e {
@@ -768,8 +781,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let (mut empty, _) = gallery(Vec::new());
+        assert!(run(&mut empty, Command::Generate { seed: 1 }).is_empty());
         assert!(
-            matches!(&run(&mut empty, Command::Generate { seed: 1 })[..], [Event::Error(e)] if e.kind == ErrorKind::NotReady)
+            matches!(&run(&mut empty, Command::Interpolate { from: 0, to: 1, frames: 3 })[..], [Event::Error(e)] if e.kind == ErrorKind::NotReady)
         );
         assert!(
             matches!(&run(&mut g, Command::Start)[..], [Event::Error(e)] if e.kind == ErrorKind::Unsupported)

@@ -127,8 +127,13 @@ pub enum Command {
     ExportSamples {
         /// Samples to draw (1 to 10,000).
         count: u32,
+        /// What the files are named after (e.g. the model's id; empty: the model's kind).
+        name: String,
     },
 }
+
+/// Metrics of samples at each truncation ψ (`None`: untruncated).
+pub type SweepPoints = Vec<(Option<f32>, QualityMetrics)>;
 
 /// One step's values of the task's named series ([`TaskView::series`], in that order).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -212,7 +217,7 @@ pub enum Event {
         bytes: Vec<u8>,
     },
     /// The truncation trade-off: metrics of samples at each ψ (`None`: untruncated).
-    Sweep(Vec<(Option<f32>, QualityMetrics)>),
+    Sweep(SweepPoints),
     /// Something went wrong: shown once; the current run is untouched unless it is fatal.
     Error(WorkerError),
 }
@@ -401,7 +406,10 @@ mod tests {
                 y: -1.0,
             },
             Command::TruncationSweep,
-            Command::ExportSamples { count: 100 },
+            Command::ExportSamples {
+                count: 100,
+                name: "cgan".into(),
+            },
         ];
         for c in commands {
             let message = ToWorker::Command(c);

@@ -2,12 +2,15 @@
 
 use leptos::prelude::*;
 
+use super::gallery::GalleryView;
 use super::options::Route;
 
-/// The introduction and one card per demo ([`Route::DEMOS`]).
+/// The gallery first (digits at once), then the introduction and one card per demo
+/// ([`Route::DEMOS`]).
 #[component]
 pub fn Home() -> impl IntoView {
     view! {
+        <GalleryView />
         <section class="explain home">
             <p>
                 "A generative adversarial network is two networks playing a game: a " <b>"generator"</b>

@@ -5,6 +5,7 @@
 mod bridge;
 pub mod chart;
 pub mod controls;
+mod gallery;
 mod home;
 pub mod options;
 mod samples;
@@ -13,6 +14,7 @@ mod train;
 
 use leptos::prelude::*;
 
+use gallery::{GallerySession, GalleryView};
 use home::Home;
 use options::{PageOptions, Route};
 use session::TrainSession;
@@ -35,6 +37,20 @@ fn current_route() -> Option<Route> {
     Route::from_path(path)
 }
 
+/// A file on its way from the gallery to the train view ("Fine-tune").
+#[derive(Clone, Copy)]
+pub struct Handoff(StoredValue<Option<(String, js_sys::ArrayBuffer)>, LocalStorage>);
+
+impl Handoff {
+    /// Opens the train view with this file loaded into it.
+    pub fn fine_tune(&self, name: String, buffer: js_sys::ArrayBuffer) {
+        self.0.set_value(Some((name, buffer)));
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().set_hash(Route::Train.path());
+        }
+    }
+}
+
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -47,6 +63,20 @@ pub fn App() -> impl IntoView {
     // The session starts when its view is first shown and lives as long as the page, so going
     // home and back keeps the run.
     let session = StoredValue::new(None::<TrainSession>);
+    let gallery = StoredValue::new(None::<GallerySession>);
+    let handoff = Handoff(StoredValue::new_local(None));
+    provide_context(handoff);
+    // The gallery starts at once on the home page and in its view (one session for both).
+    let gallery_owner = owner.clone();
+    let gallery_session = move || {
+        if let Some(g) = gallery.get_value() {
+            return g;
+        }
+        let start = || GallerySession::start(&options.get_value().gallery, true);
+        let g = gallery_owner.as_ref().map_or_else(start, |o| o.with(start));
+        gallery.set_value(Some(g));
+        g
+    };
     let train_session = move || {
         if let Some(s) = session.get_value() {
             return s;
@@ -83,9 +113,20 @@ pub fn App() -> impl IntoView {
             </div>
         })}
         {move || match route.get() {
-            Route::Home => view! { <Home /> }.into_any(),
+            Route::Home => {
+                provide_context(gallery_session());
+                view! { <Home /> }.into_any()
+            }
+            Route::Gallery => {
+                provide_context(gallery_session());
+                view! { <GalleryView /> }.into_any()
+            }
             Route::Train => {
-                provide_context(train_session());
+                let s = train_session();
+                if let Some((name, buffer)) = handoff.0.try_update_value(Option::take).flatten() {
+                    s.load_file(name, buffer);
+                }
+                provide_context(s);
                 view! { <TrainView /> }.into_any()
             }
         }}

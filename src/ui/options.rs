@@ -17,17 +17,20 @@ pub enum Route {
     Home,
     /// `#/train`: train a GAN in the tab.
     Train,
+    /// `#/gallery`: explore pretrained generators.
+    Gallery,
 }
 
 impl Route {
     /// Every view with a card on the home page, in display order.
-    pub const DEMOS: [Route; 1] = [Route::Train];
+    pub const DEMOS: [Route; 2] = [Route::Gallery, Route::Train];
 
     /// The hash path (`/train`).
     pub fn path(self) -> &'static str {
         match self {
             Route::Home => "/",
             Route::Train => "/train",
+            Route::Gallery => "/gallery",
         }
     }
 
@@ -36,6 +39,7 @@ impl Route {
         match path.trim_end_matches('/') {
             "" => Some(Route::Home),
             "/train" => Some(Route::Train),
+            "/gallery" => Some(Route::Gallery),
             _ => None,
         }
     }
@@ -45,6 +49,7 @@ impl Route {
         match self {
             Route::Home => "Home",
             Route::Train => "Train a GAN",
+            Route::Gallery => "Gallery",
         }
     }
 
@@ -54,6 +59,9 @@ impl Route {
             Route::Home => "",
             Route::Train => {
                 "Train a GAN on real MNIST digits in this tab and watch it learn: MLP or DCGAN, six losses, the stabilisers from the guides, cGAN and ACGAN, live loss curves, samples and quality metrics."
+            }
+            Route::Gallery => {
+                "Play with generators trained by this project: fresh samples by seed, the truncation trick, interpolation between two samples, a latent pad, digits on demand, and exports."
             }
         }
     }
@@ -86,8 +94,97 @@ pub struct PageOptions {
     pub pause_at: Option<u64>,
     /// Quality metrics every this many steps.
     pub metrics_every: Option<u32>,
+    /// The gallery's parameters.
+    pub gallery: GalleryOptions,
     /// One line per parameter that was ignored, naming it and the reason.
     pub notices: Vec<String>,
+}
+
+/// What a gallery address asks for: `#/gallery?model=…&seed=…&psi=…&digits=…`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GalleryOptions {
+    /// The model's id in the catalogue.
+    pub model: Option<String>,
+    /// The grid's seed.
+    pub seed: Option<u64>,
+    /// The truncation threshold (`None`: none).
+    pub psi: Option<f32>,
+    /// Conditional models: the digits to show.
+    pub digits: Option<Vec<u8>>,
+}
+
+impl GalleryOptions {
+    /// The gallery task's settings pairs for these options.
+    pub fn settings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(seed) = self.seed {
+            out.push(("seed".into(), seed.to_string()));
+        }
+        if let Some(psi) = self.psi {
+            out.push(("psi".into(), psi.to_string()));
+        }
+        if let Some(d) = &self.digits {
+            out.push(("digits".into(), d.iter().map(|d| d.to_string()).collect()));
+        }
+        out
+    }
+
+    fn parse(params: &[(String, String)], notices: &mut Vec<String>) -> Self {
+        let mut o = Self::default();
+        for (key, value) in params {
+            let v = value.trim();
+            match key.as_str() {
+                "model" => o.model = Some(v.to_string()),
+                "seed" => match v.parse() {
+                    Ok(seed) => o.seed = Some(seed),
+                    Err(_) => notices.push(format!("seed “{value}” ignored: not a whole number.")),
+                },
+                "psi" => match v {
+                    "" | "none" => o.psi = None,
+                    _ => match v.parse::<f32>() {
+                        Ok(p) if p.is_finite() && p > 0.0 => o.psi = Some(p),
+                        _ => notices.push(format!("psi “{value}” ignored: not a number above 0.")),
+                    },
+                },
+                "digits" => {
+                    let d: Vec<u8> = v
+                        .chars()
+                        .filter_map(|c| c.to_digit(10))
+                        .map(|d| d as u8)
+                        .collect();
+                    if d.is_empty() {
+                        notices.push(format!("digits “{value}” ignored: no digits 0–9."));
+                    } else {
+                        o.digits = Some(d);
+                    }
+                }
+                "backend" => {}
+                other => notices.push(format!("unknown parameter “{other}” ignored.")),
+            }
+        }
+        o
+    }
+
+    /// The hash that reproduces this view of the gallery.
+    pub fn hash(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(m) = &self.model {
+            query.append_pair("model", m);
+        }
+        if let Some(s) = self.seed {
+            query.append_pair("seed", &s.to_string());
+        }
+        if let Some(p) = self.psi {
+            query.append_pair("psi", &p.to_string());
+        }
+        if let Some(d) = &self.digits {
+            query.append_pair(
+                "digits",
+                &d.iter().map(|d| d.to_string()).collect::<String>(),
+            );
+        }
+        format!("#{}?{}", Route::Gallery.path(), query.finish())
+    }
 }
 
 /// The `(key, value)` pairs of a query string (`a=1&b=2`, with or without the leading `?`).
@@ -143,6 +240,20 @@ impl PageOptions {
                 BackendChoice::Auto
             }),
         };
+        if route == Route::Gallery {
+            let gallery = GalleryOptions::parse(&params, &mut notices);
+            return Self {
+                route,
+                backend,
+                preset: Preset::DEFAULT,
+                config: Preset::DEFAULT.config(),
+                autostart: false,
+                pause_at: None,
+                metrics_every: None,
+                gallery,
+                notices,
+            };
+        }
         let autostart = last("autostart").is_some_and(|v| v != "0" && v != "false");
         let mut whole = |key: &str| -> Option<u64> {
             let text = last(key)?;
@@ -188,6 +299,7 @@ impl PageOptions {
             autostart,
             pause_at,
             metrics_every,
+            gallery: GalleryOptions::default(),
             notices,
         }
     }
@@ -272,5 +384,22 @@ mod tests {
         assert_eq!(o.pause_at, Some(5));
         assert!(o.autostart);
         assert!(o.notices.is_empty(), "{:?}", o.notices);
+    }
+
+    #[test]
+    fn gallery_addresses_round_trip_and_name_what_they_ignore() {
+        let g = GalleryOptions {
+            model: Some("cgan".into()),
+            seed: Some(42),
+            psi: Some(0.7),
+            digits: Some(vec![3, 7]),
+        };
+        let back = PageOptions::parse("", &g.hash());
+        assert_eq!(back.route, Route::Gallery);
+        assert_eq!(back.gallery, g);
+        assert!(back.notices.is_empty(), "{:?}", back.notices);
+        let bad = PageOptions::parse("", "#/gallery?seed=x&psi=-1&digits=zz&lr_g=0.1");
+        assert_eq!(bad.gallery, GalleryOptions::default());
+        assert_eq!(bad.notices.len(), 4, "{:?}", bad.notices);
     }
 }

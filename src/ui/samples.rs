@@ -8,6 +8,38 @@ use web_sys::{CanvasRenderingContext2d, ImageData};
 use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::engine::task::Panel;
 
+/// Paints a panel's images on `canvas` (resized to fit), one grid cell per image.
+pub fn paint(canvas: &web_sys::HtmlCanvasElement, p: &Panel) {
+    let side = p.side.max(1);
+    let pixels_per_image = side * side;
+    let cols = p.columns.max(1);
+    let n = p.pixels.len() / pixels_per_image;
+    let rows = n.div_ceil(cols).max(1);
+    let (w, h) = (cols * side, rows * side);
+    canvas.set_width(w as u32);
+    canvas.set_height(h as u32);
+    let mut rgba = vec![0u8; w * h * 4];
+    for i in 0..n {
+        let (gx, gy) = ((i % cols) * side, (i / cols) * side);
+        for q in 0..pixels_per_image {
+            let v = p.pixels[i * pixels_per_image + q];
+            let at = ((gy + q / side) * w + gx + q % side) * 4;
+            rgba[at..at + 4].copy_from_slice(&[v, v, v, 255]);
+        }
+    }
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
+    if let (Some(ctx), Ok(image)) = (
+        ctx,
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w as u32, h as u32),
+    ) {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
+    }
+}
+
 /// Draws a task's image panel (bytes, 0 = black) on a canvas, one grid cell per image, with
 /// its row labels.
 #[component]
@@ -25,34 +57,8 @@ pub fn ImagePanel(
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
         panel.with(|p| {
-            let Some(p) = p else { return };
-            let side = p.side.max(1);
-            let pixels_per_image = side * side;
-            let cols = p.columns.max(1);
-            let n = p.pixels.len() / pixels_per_image;
-            let rows = n.div_ceil(cols).max(1);
-            let (w, h) = (cols * side, rows * side);
-            canvas.set_width(w as u32);
-            canvas.set_height(h as u32);
-            let mut rgba = vec![0u8; w * h * 4];
-            for i in 0..n {
-                let (gx, gy) = ((i % cols) * side, (i / cols) * side);
-                for q in 0..pixels_per_image {
-                    let v = p.pixels[i * pixels_per_image + q];
-                    let at = ((gy + q / side) * w + gx + q % side) * 4;
-                    rgba[at..at + 4].copy_from_slice(&[v, v, v, 255]);
-                }
-            }
-            let ctx = canvas
-                .get_context("2d")
-                .ok()
-                .flatten()
-                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
-            if let (Some(ctx), Ok(image)) = (
-                ctx,
-                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), w as u32, h as u32),
-            ) {
-                let _ = ctx.put_image_data(&image, 0.0, 0.0);
+            if let Some(p) = p {
+                paint(&canvas, p);
             }
         });
     });

@@ -100,6 +100,8 @@ pub struct TrainSession {
     options: StoredValue<PageOptions>,
     placement: StoredValue<Option<Placement>>,
     bridge: StoredValue<Option<WorkerBridge>, LocalStorage>,
+    /// A file to load once the worker's first run has started (handed over by the gallery).
+    pending: StoredValue<Option<ArrayBuffer>, LocalStorage>,
 }
 
 impl TrainSession {
@@ -135,6 +137,7 @@ impl TrainSession {
             options: StoredValue::new(options.clone()),
             placement: StoredValue::new(None),
             bridge: StoredValue::new_local(None),
+            pending: StoredValue::new_local(None),
         };
         // Probe WebGPU once (not for a forced CPU), then start the worker build that fits.
         let choice = options.backend;
@@ -172,6 +175,20 @@ impl TrainSession {
                 b.send_with_buffer(&message, buffer)
             }
         })
+    }
+
+    /// Loads a checkpoint or generator file named `name` (a generator file is fine-tuned
+    /// against a fresh discriminator); before the worker is ready, as soon as it is.
+    pub fn load_file(&self, name: String, buffer: ArrayBuffer) {
+        self.loading.set(Some(name));
+        if self.ready.get_untracked() {
+            self.send_with_buffer(
+                ToWorker::Command(Command::LoadCheckpoint { bytes: Vec::new() }),
+                buffer,
+            );
+        } else {
+            self.pending.set_value(Some(buffer));
+        }
     }
 
     /// Sends an engine command.
@@ -262,6 +279,13 @@ impl TrainSession {
                 self.form.set(&config);
                 self.run_config.set(Some(config));
                 self.write_address();
+                if let Some(buffer) = self.pending.try_update_value(Option::take).flatten() {
+                    self.send_with_buffer(
+                        ToWorker::Command(Command::LoadCheckpoint { bytes: Vec::new() }),
+                        buffer,
+                    );
+                    return;
+                }
                 if let Some(name) = self.loading.get_untracked() {
                     self.loading.set(None);
                     let restored = if self.backend.get_untracked().is_some_and(|b| b.gpu) {
@@ -346,7 +370,7 @@ fn config_of(settings: &[(String, String)]) -> TrainConfig {
 }
 
 /// Offers `buffer` as a file download named `name` (the buffer is not copied into wasm).
-fn download(buffer: &ArrayBuffer, name: &str) -> Result<(), JsValue> {
+pub(super) fn download(buffer: &ArrayBuffer, name: &str) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     let options = web_sys::BlobPropertyBag::new();

@@ -7,7 +7,7 @@ import { chromium } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 const DIST = join(ROOT, "dist");
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".json": "application/json" };
 
 /** Serves dist/ on a free loopback port, under `prefix` (e.g. "/sub"); returns `{ server, base }`. */
 export async function serveDist(prefix = "") {

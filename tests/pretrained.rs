@@ -1,0 +1,116 @@
+//! The shipped generators (`www/pretrained/`): each loads from its file, is no bigger than
+//! 2 MB, reproduces its catalogue card's metrics, and passes the quality bars (the best
+//! unconditional one within 3× of the real digits' FID).
+
+use std::fs;
+use std::path::Path;
+
+use burn::prelude::*;
+use gan_playground::core::checkpoint::{load_classifier, load_sampler};
+use gan_playground::core::data::MnistSet;
+use gan_playground::core::pretrained::{Catalogue, MAX_FID_RATIO, bars};
+use gan_playground::engine::evaluate::{evaluate_generator, real_feature_stats};
+use gan_playground::engine::{METRICS_SAMPLES, REAL_REFERENCE};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/pretrained");
+
+#[test]
+fn every_shipped_model_reproduces_its_card_and_passes_the_bars() {
+    let catalogue: Catalogue = serde_json::from_slice(
+        &fs::read(Path::new(DIR).join("manifest.json")).expect("the catalogue is shipped"),
+    )
+    .expect("the catalogue parses");
+    assert!(!catalogue.models.is_empty());
+    let device = Device::flex();
+    let data = MnistSet::decode(include_bytes!("../www/data/mnist.bin")).expect("data");
+    let classifier = load_classifier(include_bytes!("../www/weights/classifier.bpk"), &device)
+        .expect("classifier");
+    let (first, count) = REAL_REFERENCE;
+    let real = pollster::block_on(real_feature_stats(
+        &classifier,
+        &data,
+        first,
+        count,
+        &device,
+    ))
+    .expect("real statistics");
+    let yardstick = catalogue.yardstick.as_ref().map(|y| y.fid);
+    let mut best_unconditional = f64::INFINITY;
+    for card in &catalogue.models {
+        let bytes = fs::read(Path::new(DIR).join(&card.file)).expect("the model's file");
+        assert_eq!(
+            bytes.len() as u64,
+            card.bytes,
+            "{}: size on the card",
+            card.id
+        );
+        assert!(
+            bytes.len() <= 2 * 1024 * 1024,
+            "{}: {} bytes",
+            card.id,
+            bytes.len()
+        );
+        let model = load_sampler(&bytes, &device).expect("the model loads");
+        assert_eq!(
+            model.config.architecture.kind.id(),
+            card.model,
+            "{}",
+            card.id
+        );
+        assert_eq!(model.precision, card.precision, "{}", card.id);
+        let a = &model.config.architecture;
+        let m = pollster::block_on(evaluate_generator(
+            &model.generator,
+            &classifier,
+            &real,
+            a.latent_dim,
+            a.conditioning.is_conditional(),
+            METRICS_SAMPLES,
+            card.psi,
+            &device,
+        ))
+        .expect("evaluation");
+        let want = &card.metrics;
+        assert!(
+            (m.fid - want.fid).abs() <= 0.01 * want.fid,
+            "{}: FID {} vs card {}",
+            card.id,
+            m.fid,
+            want.fid
+        );
+        assert!((m.classes.kl_from_uniform - want.classes.kl_from_uniform).abs() <= 0.002);
+        assert!((m.classes.mean_max_prob - want.classes.mean_max_prob).abs() <= 0.002);
+        assert_eq!(m.classes.classes_covered, want.classes.classes_covered);
+        if let (Some(got), Some(want)) = (m.label_accuracy, want.label_accuracy) {
+            assert!(
+                (got - want).abs() <= 0.005,
+                "{}: label accuracy {got} vs {want}",
+                card.id
+            );
+        }
+        // A model is offered as pretrained only when it passes every bar; one that misses a
+        // bar must say so (the gallery shows it as a preview).
+        let failed: Vec<String> = bars(&m, card.conditional, yardstick)
+            .into_iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(b, _)| b)
+            .collect();
+        assert_eq!(card.preview, !failed.is_empty(), "{}: {failed:?}", card.id);
+        if !card.conditional {
+            best_unconditional = best_unconditional.min(m.fid);
+        }
+    }
+    let default = &catalogue.models[0];
+    assert!(
+        !default.preview,
+        "the gallery opens on a model that passes every bar"
+    );
+    if let Some(real) = yardstick
+        && catalogue
+            .models
+            .iter()
+            .any(|m| !m.conditional && !m.preview)
+    {
+        assert!(best_unconditional <= MAX_FID_RATIO * real);
+    }
+}
