@@ -740,6 +740,7 @@ pub fn GalleryView() -> impl IntoView {
                     <ImagePanelOn panel=s.grid.into() canvas=grid_canvas canvas_id="gallery-grid" />
                     <p class="muted" id="gallery-selected">{move || match s.selected.get()[..] {
                         [] => "Click a sample to explore around it; click two to interpolate.".to_string(),
+                        [a] if s.conditional.get() => format!("Sample {} picked: drag on the pad, or click a second sample (one in the same column shares its latent: the strip morphs one digit into the other).", a + 1),
                         [a] => format!("Sample {} picked: drag on the pad, or click a second sample.", a + 1),
                         [a, b, ..] => format!("Interpolating sample {} → {}.", a + 1, b + 1),
                     }}</p>

@@ -97,6 +97,8 @@ pub struct TrainSession {
     pub stopped: RwSignal<bool>,
     /// The checkpoint file being loaded.
     pub loading: RwSignal<Option<String>>,
+    /// The file being loaded is a run checkpoint (else networks or a generator to fine-tune).
+    loading_run: StoredValue<bool>,
     options: StoredValue<PageOptions>,
     placement: StoredValue<Option<Placement>>,
     bridge: StoredValue<Option<WorkerBridge>, LocalStorage>,
@@ -134,6 +136,7 @@ impl TrainSession {
             run_config: RwSignal::new(None),
             stopped: RwSignal::new(false),
             loading: RwSignal::new(None),
+            loading_run: StoredValue::new(true),
             options: StoredValue::new(options.clone()),
             placement: StoredValue::new(None),
             bridge: StoredValue::new_local(None),
@@ -180,6 +183,14 @@ impl TrainSession {
     /// Loads a checkpoint or generator file named `name` (a generator file is fine-tuned
     /// against a fresh discriminator); before the worker is ready, as soon as it is.
     pub fn load_file(&self, name: String, buffer: ArrayBuffer) {
+        // A run checkpoint starts with its magic; anything else resumes without optimisers.
+        let head = js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &buffer,
+            0,
+            buffer.byte_length().min(8),
+        )
+        .to_vec();
+        self.loading_run.set_value(head == b"GANPLAY\0");
         self.loading.set(Some(name));
         if self.ready.get_untracked() {
             self.send_with_buffer(
@@ -288,7 +299,9 @@ impl TrainSession {
                 }
                 if let Some(name) = self.loading.get_untracked() {
                     self.loading.set(None);
-                    let restored = if self.backend.get_untracked().is_some_and(|b| b.gpu) {
+                    let restored = if !self.loading_run.get_value() {
+                        "its networks (a generator file: against a fresh discriminator) and settings; the optimisers start afresh"
+                    } else if self.backend.get_untracked().is_some_and(|b| b.gpu) {
                         "networks, moving average, settings, random streams and charts restored; on WebGPU the optimisers' moments start afresh (the CPU backend and `gan-playground train --resume` continue exactly)"
                     } else {
                         "networks, moving average, optimisers, settings, random streams and charts restored: training goes on exactly as if it had never stopped"

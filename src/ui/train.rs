@@ -12,7 +12,7 @@ use crate::core::presets::Preset;
 use crate::core::settings::to_setting_pairs;
 use wasm_bindgen::JsCast;
 
-use crate::engine::{BackendChoice, Command, ToWorker};
+use crate::engine::{BackendChoice, Command};
 
 fn fmt_duration(ms: f64) -> String {
     let s = (ms / 1000.0) as u64;
@@ -185,14 +185,10 @@ pub fn TrainView() -> impl IntoView {
         };
         input.set_value("");
         notice.set(Some(format!("Loading {}…", file.name())));
-        session.loading.set(Some(file.name()));
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                 // The file's buffer moves to the worker as it is: no copy, no JSON.
-                Ok(buffer) => session.send_with_buffer(
-                    ToWorker::Command(Command::LoadCheckpoint { bytes: Vec::new() }),
-                    buffer.unchecked_into(),
-                ),
+                Ok(buffer) => session.load_file(file.name(), buffer.unchecked_into()),
                 Err(e) => error.set(Some(format!("could not read {}: {e:?}", file.name()))),
             }
         });
@@ -300,7 +296,7 @@ pub fn TrainView() -> impl IntoView {
                         <input id="load-checkpoint" type="file" accept=".bpk" disabled=move || !ready.get() on:change=load_checkpoint />
                     </label>
                 </div>
-                {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
+                {move || notice.get().map(|n| view! { <p class="notice" id="train-notice">{n}</p> })}
                 {move || error.get().map(|e| view! { <p class="error-banner" id="error" role="alert">{e}
                     {move || stopped.get().then(|| view! { " The training worker has stopped. " <button on:click=move |_| { let _ = web_sys::window().map(|w| w.location().reload()); }>"Reload"</button> })}
                     <button on:click=move |_| error.set(None)>"dismiss"</button></p> })}

@@ -187,3 +187,19 @@ test("a corrupt weights file gets a clear message and the gallery keeps working;
   await page.close();
   assert.deepEqual(problems, []);
 });
+
+test("Fine-tune sends the shipped generator to the train view, which trains on from its step", { timeout: 300_000 }, async () => {
+  const { page, problems } = await open("#/gallery");
+  await waitTitle(page, /^Seed 1,/);
+  await page.locator("#gallery-fine-tune").click();
+  await page.waitForFunction(() => location.hash.startsWith("#/train"));
+  const steps = catalogue.models[0].steps;
+  await page.waitForFunction((n) => Number(document.querySelector("#step-count")?.innerText) === n, steps, { timeout: 120_000 });
+  assert.match(await page.locator("#train-notice").innerText(), /fresh discriminator/);
+  assert.equal(await page.locator("#field-conditioning").inputValue(), "cgan");
+  await page.locator("#step").click();
+  await page.waitForFunction((n) => Number(document.querySelector("#step-count").innerText) === n + 1, steps, { timeout: 120_000 });
+  await page.screenshot({ path: join(ARTIFACTS, "gallery-fine-tune.png"), fullPage: true });
+  await page.close();
+  assert.deepEqual(problems, []);
+});
