@@ -765,7 +765,10 @@ pub fn GalleryView() -> impl IntoView {
                                 format!("left:{:.1}%;top:{:.1}%", (x / PAD_RANGE + 1.0) * 50.0, (1.0 - y / PAD_RANGE) * 50.0)
                             }></span>
                         </div>
-                        <ImagePanel panel=s.pad.into() canvas_id="pad-image" labels_id="pad-labels" help="The image at the pad's point." />
+                        {move || match s.pad.get().is_some() {
+                            true => view! { <ImagePanel panel=s.pad.into() canvas_id="pad-image" labels_id="pad-labels" help="The image at the pad's point." /> }.into_any(),
+                            false => view! { <p class="muted" id="pad-hint">"Latent pad: click a sample, then drag here to move through the latent space around it."</p> }.into_any(),
+                        }}
                         <p class="muted" id="pad-rate">{move || s.pad_rate.get().map(|r| format!("{r:.0} updates/s"))}</p>
                     </div>
                 </div>
@@ -858,6 +861,7 @@ fn SweepChart(points: SweepPoints) -> impl IntoView {
             })
             .collect::<String>()
     };
+    let conditional = points.iter().any(|(_, m)| m.label_accuracy.is_some());
     let conf = line(
         points
             .iter()
@@ -885,10 +889,12 @@ fn SweepChart(points: SweepPoints) -> impl IntoView {
             <p class="legend"><span style="color:#3bb273">"— confidence"</span> " " <span style="color:#2e86ab">"— classes covered / 10"</span> " "
                 <span style="color:#e4572e">{format!("— FID / {max_fid:.0}")}</span></p>
             <table class="sweep-table">
-                <tr><th>"ψ"</th><th>"FID"</th><th>"classes"</th><th>"confidence"</th><th>"class KL"</th></tr>
+                <tr><th>"ψ"</th><th>"FID"</th><th>"classes"</th><th>"confidence"</th><th>"class KL"</th>
+                    {conditional.then(|| view! { <th>"label acc."</th> })}</tr>
                 {points.iter().map(|(p, m)| view! {
                     <tr><td>{psi_label(*p)}</td><td>{format!("{:.1}", m.fid)}</td><td>{format!("{}/10", m.classes.classes_covered)}</td>
-                        <td>{format!("{:.3}", m.classes.mean_max_prob)}</td><td>{format!("{:.3}", m.classes.kl_from_uniform)}</td></tr>
+                        <td>{format!("{:.3}", m.classes.mean_max_prob)}</td><td>{format!("{:.3}", m.classes.kl_from_uniform)}</td>
+                        {m.label_accuracy.map(|a| view! { <td>{format!("{:.1}%", a * 100.0)}</td> })}</tr>
                 }).collect_view()}
             </table>
         </figure>
