@@ -21,7 +21,6 @@ use super::session::download;
 use crate::core::metrics::ClassStats;
 use crate::core::pretrained::{Catalogue, ModelCard};
 use crate::engine::backend::WorkerKind;
-use crate::engine::gallery::COLUMNS;
 use crate::engine::protocol::SweepPoints;
 use crate::engine::task::{GALLERY_TASK, Panel};
 use crate::engine::{BackendChoice, Command, Event, ToWorker};
@@ -737,7 +736,8 @@ pub fn GalleryView() -> impl IntoView {
             })}
             <div class="gallery-main">
                 <div class="grid-click" on:click=click_cell title="Click a sample to centre the latent pad on it; click a second one to interpolate between them.">
-                    <ImagePanelOn panel=s.grid.into() canvas=grid_canvas canvas_id="gallery-grid" />
+                    <ImagePanel panel=s.grid.into() canvas=grid_canvas canvas_id="gallery-grid" labels_id="gallery-row-labels"
+                        placeholder="Loading the generator…" help="Fresh samples of the model; conditional models draw one row per digit, the same latent in each column." />
                     <p class="muted" id="gallery-selected">{move || match s.selected.get()[..] {
                         [] => "Click a sample to explore around it; click two to interpolate.".to_string(),
                         [a] if s.conditional.get() => format!("Sample {} picked: drag on the pad, or click a second sample (one in the same column shares its latent: the strip morphs one digit into the other).", a + 1),
@@ -808,36 +808,6 @@ pub fn GalleryView() -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// An image panel drawn on a canvas the caller holds (for clicks and PNG export).
-#[component]
-fn ImagePanelOn(
-    panel: Signal<Option<Panel>>,
-    canvas: NodeRef<Canvas>,
-    canvas_id: &'static str,
-) -> impl IntoView {
-    Effect::new(move |_| {
-        let Some(canvas) = canvas.get() else { return };
-        panel.with(|p| {
-            if let Some(p) = p {
-                super::samples::paint(&canvas, p);
-            }
-        });
-    });
-    view! {
-        <figure class="samples">
-            <figcaption>{move || panel.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_else(|| "Loading the generator…".into()))}</figcaption>
-            <div class="grid-wrap">
-                {move || panel.with(|p| p.as_ref().and_then(|p| p.row_labels.clone())).map(|rows| view! {
-                    <div class="row-labels" id="gallery-row-labels">
-                        {rows.into_iter().map(|d| view! { <span>{d}</span> }).collect_view()}
-                    </div>
-                })}
-                <canvas node_ref=canvas id=canvas_id width=(COLUMNS * 28).to_string() height=(COLUMNS * 28).to_string()></canvas>
-            </div>
-        </figure>
-    }
 }
 
 /// The truncation trade-off: confidence, classes covered and FID against ψ.

@@ -52,8 +52,14 @@ pub fn ImagePanel(
     labels_id: &'static str,
     /// Tooltip: what the panel shows.
     help: &'static str,
+    /// The canvas, for a caller that reads it (clicks, PNG export).
+    #[prop(optional)]
+    canvas: Option<NodeRef<Canvas>>,
+    /// The caption before the first panel arrives.
+    #[prop(optional)]
+    placeholder: &'static str,
 ) -> impl IntoView {
-    let canvas = NodeRef::<Canvas>::new();
+    let canvas = canvas.unwrap_or_default();
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
         panel.with(|p| {
@@ -65,7 +71,7 @@ pub fn ImagePanel(
     view! {
         <figure class="samples" title=help>
             <figcaption>
-                {move || panel.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default())} " "
+                {move || panel.with(|p| p.as_ref().map_or_else(|| placeholder.to_string(), |p| p.title.clone()))} " "
                 <span class="muted">{move || panel.with(|p| p.as_ref().map(|p| format!("(step {})", p.step)).unwrap_or_default())}</span>
             </figcaption>
             <div class="grid-wrap">
