@@ -9,13 +9,15 @@ use burn::prelude::*;
 
 use crate::core::checkpoint;
 use crate::core::classifier::Classifier;
-use crate::core::data::{MnistSet, NUM_CLASSES};
+use crate::core::data::{MnistSet, NUM_CLASSES, to_bytes};
 use crate::core::latent::draw_latents;
-use crate::core::metrics::{FeatureStats, QualityMetrics};
+use crate::core::metrics::{ClassStats, FeatureStats, QualityMetrics};
 use crate::core::models::Generator;
 use crate::core::train::{GanTrainer, latent_noise};
 
 use super::error::{EngineError, read_f32};
+use super::protocol::Event;
+use super::task::Panel;
 
 /// Images per chunk fed to the generator and the classifier.
 const CHUNK: usize = 250;
@@ -186,6 +188,22 @@ pub async fn evaluate_checkpoint(
         device,
     )
     .await
+}
+
+/// An image panel of `images` `[n, 1, 28, 28]` in [-1, 1] with the classifier's verdict on
+/// them, read back asynchronously.
+pub async fn judged_panel(
+    classifier: &Classifier,
+    images: Tensor<4>,
+    panel: Panel,
+) -> Result<Event, EngineError> {
+    let probs = classifier.probabilities(images.clone());
+    let pixels = to_bytes(&read_f32(images).await?);
+    let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
+    Ok(Event::Panel {
+        panel: Panel { pixels, ..panel },
+        stats: Some(stats),
+    })
 }
 
 /// Labels `[n]` as an Int tensor.

@@ -9,14 +9,16 @@ use npyz::WriterBuilder;
 
 use crate::core::checkpoint::{SamplerFile, load_sampler};
 use crate::core::classifier::Classifier;
-use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, to_bytes};
+use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
 use crate::core::latent::{plane_point, plane_towards, random_plane, slerp, truncated_normal};
-use crate::core::metrics::{ClassStats, QualityMetrics};
+use crate::core::metrics::QualityMetrics;
 use crate::core::models::LabelInput;
 use crate::core::settings::to_setting_pairs;
 
 use super::error::{EngineError, read_f32};
-use super::evaluate::{METRICS_SEED, REAL_REFERENCE, evaluate_images, real_feature_stats};
+use super::evaluate::{
+    REAL_REFERENCE, evaluate_generator, generate_samples, judged_panel, real_feature_stats,
+};
 use super::protocol::{Command, ErrorKind, Event, WorkerError};
 use super::task::{
     AssetSource, GALLERY_TASK, Panel, Started, Task, TaskStart, TaskView, unsupported,
@@ -224,21 +226,16 @@ impl Gallery {
             Ok(images) => images,
             Err(_) => return Err(EngineError::Shape("no generator is loaded".into())),
         };
-        let probs = self.classifier.probabilities(images.clone());
-        let pixels = to_bytes(&read_f32(images).await?);
-        let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
-        Ok(Event::Panel {
-            panel: Panel {
-                name: name.into(),
-                title,
-                step: self.model.as_ref().map_or(0, |m| m.steps),
-                side: IMAGE_SIDE,
-                columns,
-                pixels,
-                row_labels,
-            },
-            stats: Some(stats),
-        })
+        let panel = Panel {
+            name: name.into(),
+            title,
+            step: self.model.as_ref().map_or(0, |m| m.steps),
+            side: IMAGE_SIDE,
+            columns,
+            pixels: Vec::new(),
+            row_labels,
+        };
+        judged_panel(&self.classifier, images, panel).await
     }
 
     fn psi_text(&self) -> String {
@@ -315,31 +312,6 @@ impl Gallery {
         one(self.panel(&[cell], "pad", title, 1, None).await)
     }
 
-    /// `n` samples at truncation `psi` (conditional: digits in turn), from the metrics seed.
-    fn samples(
-        &self,
-        n: usize,
-        psi: Option<f32>,
-    ) -> Result<(Vec<Tensor<4>>, Option<Vec<u8>>), WorkerError> {
-        let m = self.model()?;
-        let dim = m.config.architecture.latent_dim;
-        let conditional = self.conditional();
-        let z = truncated_normal(METRICS_SEED, n, dim, psi);
-        let labels: Vec<u8> = (0..n).map(|i| (i % NUM_CLASSES) as u8).collect();
-        let mut chunks = Vec::new();
-        for start in (0..n).step_by(250) {
-            let end = (start + 250).min(n);
-            let cells: Vec<Cell> = (start..end)
-                .map(|i| Cell {
-                    z: z[i].clone(),
-                    label: conditional.then(|| one_hot(labels[i])),
-                })
-                .collect();
-            chunks.push(self.draw(&cells)?);
-        }
-        Ok((chunks, conditional.then_some(labels)))
-    }
-
     async fn sweep(&self, assets: &mut dyn AssetSource) -> Vec<Event> {
         if let Err(e) = self.model() {
             return vec![Event::Error(e)];
@@ -354,13 +326,25 @@ impl Gallery {
                 Ok(r) => r,
                 Err(e) => return vec![Event::Error(e.into())],
             };
+        let Ok(m) = self.model() else {
+            return Vec::new();
+        };
+        let a = &m.config.architecture;
         let mut points: Vec<(Option<f32>, QualityMetrics)> = Vec::new();
+        // The same samples as the catalogue's metrics at each ψ (the first 500 of them).
         for psi in SWEEP {
-            let (images, labels) = match self.samples(SWEEP_SAMPLES, psi) {
-                Ok(s) => s,
-                Err(e) => return vec![Event::Error(e)],
-            };
-            match evaluate_images(&self.classifier, images, labels.as_deref(), &real).await {
+            match evaluate_generator(
+                &m.generator,
+                &self.classifier,
+                &real,
+                a.latent_dim,
+                a.conditioning.is_conditional(),
+                SWEEP_SAMPLES,
+                psi,
+                &self.device,
+            )
+            .await
+            {
                 Ok(m) => points.push((psi, m)),
                 Err(e) => return vec![Event::Error(e.into())],
             }
@@ -376,10 +360,17 @@ impl Gallery {
             ))];
         };
         let count = count.clamp(1, MAX_EXPORT) as usize;
-        let (images, labels) = match self.samples_seeded(count) {
-            Ok(s) => s,
-            Err(e) => return vec![Event::Error(e)],
-        };
+        // The grid's seed and truncation: the first samples are the grid's (unconditional).
+        let a = &m.config.architecture;
+        let (images, labels) = generate_samples(
+            &m.generator,
+            a.latent_dim,
+            a.conditioning.is_conditional(),
+            count,
+            self.seed,
+            self.truncation,
+            &self.device,
+        );
         let mut pixels = Vec::with_capacity(count * IMAGE_PIXELS);
         for chunk in images {
             match read_f32(chunk).await {
@@ -417,30 +408,6 @@ impl Gallery {
             }
         }
         events
-    }
-
-    /// `count` samples from the grid's seed and truncation (conditional: digits in turn).
-    fn samples_seeded(
-        &self,
-        count: usize,
-    ) -> Result<(Vec<Tensor<4>>, Option<Vec<u8>>), WorkerError> {
-        let m = self.model()?;
-        let dim = m.config.architecture.latent_dim;
-        let conditional = self.conditional();
-        let z = truncated_normal(self.seed, count, dim, self.truncation);
-        let labels: Vec<u8> = (0..count).map(|i| (i % NUM_CLASSES) as u8).collect();
-        let mut chunks = Vec::new();
-        for start in (0..count).step_by(250) {
-            let end = (start + 250).min(count);
-            let cells: Vec<Cell> = (start..end)
-                .map(|i| Cell {
-                    z: z[i].clone(),
-                    label: conditional.then(|| one_hot(labels[i])),
-                })
-                .collect();
-            chunks.push(self.draw(&cells)?);
-        }
-        Ok((chunks, conditional.then_some(labels)))
     }
 
     fn started(&self) -> Vec<Event> {

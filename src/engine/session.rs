@@ -4,14 +4,15 @@ use burn::prelude::*;
 
 use crate::core::checkpoint::{self, Optimizers, RunHistory};
 use crate::core::classifier::Classifier;
-use crate::core::data::{IMAGE_SIDE, MnistSet, to_bytes};
-use crate::core::metrics::{ClassStats, FeatureStats};
+use crate::core::data::{IMAGE_SIDE, MnistSet};
+use crate::core::metrics::FeatureStats;
 use crate::core::settings::{parse_pairs, to_setting_pairs};
 use crate::core::train::{FieldErrors, GanTrainer, TrainConfig, latent_noise};
 
 use super::error::{EngineError, read_f32};
 use super::evaluate::{
-    METRICS_SAMPLES, REAL_REFERENCE, evaluate_trainer, label_tensor, real_feature_stats,
+    METRICS_SAMPLES, REAL_REFERENCE, evaluate_trainer, judged_panel, label_tensor,
+    real_feature_stats,
 };
 use super::protocol::{Command, Event, StepRecord};
 use super::task::{
@@ -535,21 +536,16 @@ impl Engine {
             label_tensor(&per_image, &self.device)
         });
         let images = self.run.trainer.generate(z, labels);
-        let probs = self.classifier.probabilities(images.clone());
-        let pixels = to_bytes(&read_f32(images).await?);
-        let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
-        Ok(Event::Panel {
-            panel: Panel {
-                name: name.into(),
-                title,
-                step: self.run.trainer.steps(),
-                side: IMAGE_SIDE,
-                columns: GRID_COLUMNS,
-                pixels,
-                row_labels: row_labels.map(|rows| rows.iter().map(|d| d.to_string()).collect()),
-            },
-            stats: Some(stats),
-        })
+        let panel = Panel {
+            name: name.into(),
+            title,
+            step: self.run.trainer.steps(),
+            side: IMAGE_SIDE,
+            columns: GRID_COLUMNS,
+            pixels: Vec::new(),
+            row_labels: row_labels.map(|rows| rows.iter().map(|d| d.to_string()).collect()),
+        };
+        judged_panel(&self.classifier, images, panel).await
     }
 
     async fn metrics_event(&mut self) -> Vec<Event> {
