@@ -9,7 +9,7 @@ use npyz::WriterBuilder;
 
 use crate::core::checkpoint::{SamplerFile, load_sampler};
 use crate::core::classifier::Classifier;
-use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
+use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, to_bytes};
 use crate::core::latent::{plane_point, plane_towards, random_plane, slerp, truncated_normal};
 use crate::core::metrics::QualityMetrics;
 use crate::core::models::LabelInput;
@@ -235,6 +235,14 @@ impl Gallery {
             pixels: Vec::new(),
             row_labels,
         };
+        // The pad answers while the pointer moves: one image, no classifier verdict.
+        if name == "pad" {
+            let pixels = to_bytes(&read_f32(images).await?);
+            return Ok(Event::Panel {
+                panel: Panel { pixels, ..panel },
+                stats: None,
+            });
+        }
         judged_panel(&self.classifier, images, panel).await
     }
 
