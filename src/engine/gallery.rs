@@ -616,6 +616,25 @@ mod tests {
         assert_eq!(first.pixels, again.pixels);
         let other = panel(&run(&mut g, Command::Generate { seed: 2 }), "gallery");
         assert_ne!(first.pixels, other.pixels);
+        // An export of the grid's seed starts with the grid's samples.
+        let exported = match &run(
+            &mut g,
+            Command::ExportSamples {
+                count: 70,
+                name: "x".into(),
+            },
+        )[..]
+        {
+            [Event::File { bytes, .. }] => npyz::NpyFile::new(&bytes[..])
+                .and_then(|f| f.into_vec::<f32>())
+                .unwrap_or_default(),
+            other => panic!("{other:?}"),
+        };
+        let unit: Vec<f32> = exported[..GRID * IMAGE_PIXELS]
+            .iter()
+            .map(|v| v * 2.0 - 1.0)
+            .collect();
+        assert!(close(&crate::core::data::to_bytes(&unit), &other.pixels));
         let strip = panel(
             &run(
                 &mut g,
