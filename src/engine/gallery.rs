@@ -214,6 +214,8 @@ impl Gallery {
         Ok(m.generator.forward_input(z, labels))
     }
 
+    /// A panel of the cells' images; `judge`: with the classifier's verdict (the pad skips it,
+    /// answering one image per pointer move).
     async fn panel(
         &self,
         cells: &[Cell],
@@ -221,6 +223,7 @@ impl Gallery {
         title: String,
         columns: usize,
         row_labels: Option<Vec<String>>,
+        judge: bool,
     ) -> Result<Event, EngineError> {
         let images = match self.draw(cells) {
             Ok(images) => images,
@@ -235,8 +238,7 @@ impl Gallery {
             pixels: Vec::new(),
             row_labels,
         };
-        // The pad answers while the pointer moves: one image, no classifier verdict.
-        if name == "pad" {
+        if !judge {
             let pixels = to_bytes(&read_f32(images).await?);
             return Ok(Event::Panel {
                 panel: Panel { pixels, ..panel },
@@ -262,7 +264,7 @@ impl Gallery {
             .then(|| self.digits.iter().map(|d| d.to_string()).collect());
         let title = format!("Seed {}, {}", self.seed, self.psi_text());
         one(self
-            .panel(&self.cells(), "gallery", title, COLUMNS, rows)
+            .panel(&self.cells(), "gallery", title, COLUMNS, rows, true)
             .await)
     }
 
@@ -296,7 +298,7 @@ impl Gallery {
             if morph { " (the digit morphs too)" } else { "" }
         );
         one(self
-            .panel(&path, "interpolation", title, frames, None)
+            .panel(&path, "interpolation", title, frames, None, true)
             .await)
     }
 
@@ -317,7 +319,7 @@ impl Gallery {
             label: c.label,
         };
         let title = format!("Sample {} moved by ({x:.2}, {y:.2})", center + 1);
-        one(self.panel(&[cell], "pad", title, 1, None).await)
+        one(self.panel(&[cell], "pad", title, 1, None, false).await)
     }
 
     async fn sweep(&self, assets: &mut dyn AssetSource) -> Vec<Event> {
