@@ -17,6 +17,9 @@ use crate::engine::backend::{Placement, WorkerKind, place, probe_adapter};
 use crate::engine::task::{GAN_TASK, Panel, TaskView};
 use crate::engine::{BackendChoice, BackendInfo, Command, Event, ToWorker};
 
+/// The preset list's value for a run that is no preset.
+pub const CUSTOM_PRESET: &str = "custom";
+
 /// Default metrics interval in steps.
 pub const METRICS_EVERY: u32 = 250;
 
@@ -278,6 +281,16 @@ impl TrainSession {
                 step,
             } => {
                 let config = config_of(&settings);
+                // The preset list names the run's preset, or says the run is the user's own
+                // (a loaded file or edited settings); presets differ from runs only in seed.
+                let json = |c: &TrainConfig| serde_json::to_value(c).ok();
+                let preset = Preset::ALL.into_iter().find(|p| {
+                    let mut c = p.config();
+                    c.seed = config.seed;
+                    json(&c) == json(&config)
+                });
+                self.preset
+                    .set(preset.map_or(CUSTOM_PRESET, |p| p.id()).to_string());
                 self.generated.set(None);
                 self.history.set(History::new(view.series.clone()));
                 self.view.set(Some(view));

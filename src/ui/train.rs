@@ -7,7 +7,7 @@ use super::chart::{LineChart, Series};
 use super::controls::SettingsForm;
 use super::options::train_hash;
 use super::samples::{ClassHistogram, ImagePanel, QualityPanel};
-use super::session::TrainSession;
+use super::session::{CUSTOM_PRESET, TrainSession};
 use crate::core::presets::Preset;
 use crate::core::settings::to_setting_pairs;
 use wasm_bindgen::JsCast;
@@ -280,6 +280,8 @@ pub fn TrainView() -> impl IntoView {
                     <span>"Preset"</span>
                     <select id="field-preset" prop:value=move || preset.get() on:change=choose_preset disabled=move || !ready.get()>
                         {Preset::ALL.iter().map(|p| view! { <option value=p.id() title=p.description()>{p.label()}</option> }).collect_view()}
+                        <option value=CUSTOM_PRESET hidden=move || preset.get() != CUSTOM_PRESET
+                            title="The run's settings are not one of the presets: a loaded file or settings you changed.">"your own settings"</option>
                     </select>
                     <small id="preset-description" class="describe">{move || Preset::from_id(&preset.get()).map(|p| p.description())}</small>
                 </label>

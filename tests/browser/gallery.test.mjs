@@ -197,6 +197,7 @@ test("Fine-tune sends the shipped generator to the train view, which trains on f
   await page.waitForFunction((n) => Number(document.querySelector("#step-count")?.innerText) === n, steps, { timeout: 120_000 });
   assert.match(await page.locator("#train-notice").innerText(), /fresh discriminator/);
   assert.equal(await page.locator("#field-conditioning").inputValue(), "cgan");
+  assert.equal(await page.locator("#field-preset").inputValue(), "custom", "a 64-channel cGAN is no preset");
   await page.locator("#step").click();
   await page.waitForFunction((n) => Number(document.querySelector("#step-count").innerText) === n + 1, steps, { timeout: 120_000 });
   await page.screenshot({ path: join(ARTIFACTS, "gallery-fine-tune.png"), fullPage: true });
