@@ -16,7 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::bridge::WorkerBridge;
 use super::options::{GalleryOptions, Route};
-use super::samples::{ClassHistogram, ImagePanel};
+use super::samples::{ClassHistogram, ImagePanel, read_chosen_file};
 use super::session::download;
 use crate::core::metrics::ClassStats;
 use crate::core::pretrained::{Catalogue, ModelCard};
@@ -540,28 +540,16 @@ pub fn GalleryView() -> impl IntoView {
         }
     };
     let open_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        s.notice.set(Some(format!("Opening {}…", file.name())));
-        wasm_bindgen_futures::spawn_local(async move {
-            match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => {
-                    s.model.set(Some(file.name()));
-                    s.load(buffer.unchecked_into());
-                }
-                Err(e) => s
-                    .error
-                    .set(Some(format!("could not read {}: {e:?}", file.name()))),
+        let name = read_chosen_file(&ev, move |name, read| match read {
+            Ok(buffer) => {
+                s.model.set(Some(name));
+                s.load(buffer);
             }
+            Err(e) => s.error.set(Some(e)),
         });
+        if let Some(name) = name {
+            s.notice.set(Some(format!("Opening {name}…")));
+        }
     };
     let save_png = move |_| {
         let Some(canvas) = grid_canvas.get_untracked() else {

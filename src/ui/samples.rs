@@ -8,6 +8,29 @@ use web_sys::{CanvasRenderingContext2d, ImageData};
 use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::engine::task::Panel;
 
+/// Reads the file a file input's change event chose, then clears the input (so choosing the
+/// same file again fires again): `on_read` gets its name and bytes (as a buffer that can move
+/// to a worker without a copy), or its name and why it could not be read.
+pub fn read_chosen_file(
+    ev: &leptos::ev::Event,
+    on_read: impl FnOnce(String, Result<js_sys::ArrayBuffer, String>) + 'static,
+) -> Option<String> {
+    let input = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|f| f.get(0))?;
+    input.set_value("");
+    let name = file.name();
+    wasm_bindgen_futures::spawn_local(async move {
+        let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map(|b| b.unchecked_into())
+            .map_err(|e| format!("could not read {}: {e:?}", file.name()));
+        on_read(file.name(), read);
+    });
+    Some(name)
+}
+
 /// Paints a panel's images on `canvas` (resized to fit), one grid cell per image.
 pub fn paint(canvas: &web_sys::HtmlCanvasElement, p: &Panel) {
     let side = p.side.max(1);

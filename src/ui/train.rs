@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 use super::chart::{LineChart, Series};
 use super::controls::SettingsForm;
 use super::options::train_hash;
-use super::samples::{ClassHistogram, ImagePanel, QualityPanel};
+use super::samples::{ClassHistogram, ImagePanel, QualityPanel, read_chosen_file};
 use super::session::{CUSTOM_PRESET, TrainSession};
 use crate::core::presets::Preset;
 use crate::core::settings::to_setting_pairs;
@@ -174,24 +174,14 @@ pub fn TrainView() -> impl IntoView {
         }
     };
     let load_checkpoint = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        notice.set(Some(format!("Loading {}…", file.name())));
-        wasm_bindgen_futures::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                // The file's buffer moves to the worker as it is: no copy, no JSON.
-                Ok(buffer) => session.load_file(file.name(), buffer.unchecked_into()),
-                Err(e) => error.set(Some(format!("could not read {}: {e:?}", file.name()))),
-            }
+        // The file's buffer moves to the worker as it is: no copy, no JSON.
+        let name = read_chosen_file(&ev, move |name, read| match read {
+            Ok(buffer) => session.load_file(name, buffer),
+            Err(e) => error.set(Some(e)),
         });
+        if let Some(name) = name {
+            notice.set(Some(format!("Loading {name}…")));
+        }
     };
     let switch_backend = move |ev: leptos::ev::Event| {
         let choice = event_target_value(&ev);
