@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use burn::prelude::*;
 
+use crate::core::checkpoint::load_sampler;
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE};
-use crate::engine::evaluate::{evaluate_checkpoint, evaluate_images};
+use crate::engine::evaluate::{evaluate_checkpoint, evaluate_images, generate_samples};
 
 use super::common::{load_classifier, load_data, print_metrics, real_stats};
 use super::files::{read_labels, read_samples};
@@ -17,6 +18,7 @@ pub(crate) fn eval(
     samples: Option<PathBuf>,
     labels: Option<PathBuf>,
     count: usize,
+    seeds: &[u64],
     data: &Path,
     classifier: &Path,
 ) -> Result<()> {
@@ -25,6 +27,49 @@ pub(crate) fn eval(
     let classifier = load_classifier(classifier, &device)?;
     let real = real_stats(&classifier, &data, &device)?;
     let metrics = match (checkpoint_path, samples) {
+        (Some(path), _) if !seeds.is_empty() => {
+            let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let model = load_sampler(&bytes, &device)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let a = &model.config.architecture;
+            let mut fids = Vec::new();
+            let mut last = None;
+            for &seed in seeds {
+                let (images, labels) = generate_samples(
+                    &model.generator,
+                    a.latent_dim,
+                    a.conditioning.is_conditional(),
+                    count,
+                    seed,
+                    None,
+                    &device,
+                );
+                let m = pollster::block_on(evaluate_images(
+                    &classifier,
+                    images,
+                    labels.as_deref(),
+                    &real,
+                ))?;
+                print!("seed {seed}: ");
+                print_metrics(&m);
+                fids.push(m.fid);
+                last = Some(m);
+            }
+            let n = fids.len() as f64;
+            let mean = fids.iter().sum::<f64>() / n;
+            let sd =
+                (fids.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
+            let (lo, hi) = fids
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &f| {
+                    (l.min(f), h.max(f))
+                });
+            println!(
+                "FID over {} sample seeds: mean {mean:.2}, sd {sd:.2}, range {lo:.2}–{hi:.2}",
+                fids.len()
+            );
+            last.unwrap_or_default()
+        }
         (Some(path), _) => {
             let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             pollster::block_on(evaluate_checkpoint(

@@ -101,6 +101,10 @@ enum Cmd {
         /// With --checkpoint: samples to generate (the page and `train` judge 1,000).
         #[arg(long, default_value_t = METRICS_SAMPLES)]
         count: usize,
+        /// With --checkpoint: judge samples of each of these latent seeds instead of the
+        /// metrics seed, and summarise FID over them (how much of a difference is noise).
+        #[arg(long, value_delimiter = ',', requires = "checkpoint")]
+        seeds: Vec<u64>,
         #[command(flatten)]
         assets: Assets,
     },
@@ -225,12 +229,14 @@ pub fn main() -> Result<()> {
             samples,
             labels,
             count,
+            seeds,
             assets,
         } => eval(
             checkpoint,
             samples,
             labels,
             count,
+            &seeds,
             &assets.data,
             &assets.classifier,
         ),
