@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+import { ROOT, serveDist, launchChromium, openWatched } from "./harness.mjs";
 
 const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
 let server, base, browser, catalogue;
@@ -26,20 +26,7 @@ after(async () => {
   server?.close();
 });
 
-async function open(path) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const problems = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.addInitScript(() => {
-    window.__longtasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: "longtask", buffered: true });
-  });
-  await page.goto(`${base}/${path}`);
-  return { page, problems };
-}
+const open = (path) => openWatched(browser, base, path);
 
 const gridTitle = (page) => page.locator("#gallery").getAttribute("data-grid-title");
 const waitTitle = (page, re) =>

@@ -41,3 +41,23 @@ export function launchChromium() {
     ],
   });
 }
+
+/**
+ * Opens `base/path` in a new page of `browser` with console errors, page errors and the main
+ * thread's long tasks recorded from the first script on: returns `{ page, problems }` (the long
+ * tasks are in `window.__longtasks`).
+ */
+export async function openWatched(browser, base, path) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => {
+    window.__longtasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  });
+  await page.goto(`${base}/${path}`);
+  return { page, problems };
+}

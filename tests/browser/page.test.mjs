@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+import { ROOT, serveDist, launchChromium, openWatched } from "./harness.mjs";
 
 const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
 const STEPS = Number(process.env.BROWSER_TEST_STEPS ?? 30);
@@ -28,20 +28,7 @@ after(async () => {
 });
 
 // Opens the page with a long-task observer and console capture installed before any script runs.
-async function open(query) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.addInitScript(() => {
-    window.__longtasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: "longtask", buffered: true });
-  });
-  await page.goto(`${base}/${query}`);
-  return { page, problems };
-}
+const open = (query) => openWatched(browser, base, query);
 
 const stepCount = (page) => page.locator("#step-count").innerText().then(Number);
 const gridPixels = (page) =>
