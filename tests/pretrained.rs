@@ -114,3 +114,39 @@ fn every_shipped_model_reproduces_its_card_and_passes_the_bars() {
         assert!(best_unconditional <= MAX_FID_RATIO * real);
     }
 }
+
+#[test]
+fn the_shipped_upscaler_reproduces_its_card_and_beats_bicubic() {
+    use gan_playground::core::pretrained::SrCard;
+    use gan_playground::core::superres::SrConfig;
+    use gan_playground::engine::superres::{HELD_OUT, SuperRes};
+    let card: SrCard = serde_json::from_slice(
+        &fs::read(Path::new(DIR).join("superres.json")).expect("the upscaler's card is shipped"),
+    )
+    .expect("the card parses");
+    let bytes = fs::read(Path::new(DIR).join(&card.file)).expect("the upscaler's file");
+    assert_eq!(bytes.len() as u64, card.bytes);
+    assert!(bytes.len() <= 2_000_000, "{} bytes", bytes.len());
+    let device = Device::flex();
+    let data = MnistSet::decode(include_bytes!("../www/data/mnist.bin")).expect("data");
+    let mut task = SuperRes::new(&device, &data, SrConfig::new(), || 0.0).expect("task");
+    task.load(&bytes).expect("the upscaler loads");
+    assert_eq!(task.trainer().steps(), card.steps);
+    let table = pollster::block_on(task.scores()).expect("scores");
+    let (model, cubic) = (&table.rows[0].1, &table.rows[1].1);
+    assert_eq!(card.held_out, HELD_OUT);
+    for (got, want) in [
+        (model[0], card.model.psnr),
+        (model[1], card.model.ssim),
+        (cubic[0], card.bicubic.psnr),
+        (cubic[1], card.bicubic.ssim),
+    ] {
+        assert!((got - want).abs() < 1e-3, "{got} vs the card's {want}");
+    }
+    assert!(
+        model[1] > cubic[1] && model[0] > cubic[0],
+        "SSIM {} vs bicubic {}",
+        model[1],
+        cubic[1]
+    );
+}

@@ -10,6 +10,89 @@ use crate::core::presets::Preset;
 use crate::core::settings::{Kind, Settings, apply_pairs, flag};
 use crate::core::train::{FieldErrors, TrainConfig};
 
+/// Adds one flag per entry of `C`'s settings registry, with the entry's help and allowed values.
+fn add_setting_flags<C: Settings>(mut cmd: clap::Command) -> clap::Command {
+    for s in C::settings() {
+        let help = match s.kind {
+            // clap lists a choice's values itself.
+            Kind::Choice { .. } => format!("{}: {}", s.label, s.help),
+            _ => format!("{}: {} [{}]", s.label, s.help, s.allowed()),
+        };
+        let mut arg = Arg::new(s.id)
+            .long(flag(s.id))
+            .value_name(value_name(&s.kind))
+            .allow_negative_numbers(true)
+            .help(help);
+        if let Kind::Choice { .. } = s.kind {
+            let values: Vec<PossibleValue> = s
+                .options()
+                .into_iter()
+                .map(|o| PossibleValue::new(o.id).help(o.label))
+                .collect();
+            arg = arg.value_parser(PossibleValuesParser::new(values));
+        }
+        cmd = cmd.arg(arg);
+    }
+    cmd
+}
+
+/// The registry flags of `C` given on the command line, as `(id, text)`.
+fn setting_flags<C: Settings>(matches: &ArgMatches) -> Vec<(&'static str, String)> {
+    C::settings()
+        .iter()
+        .filter_map(|s| matches.get_one::<String>(s.id).map(|v| (s.id, v.clone())))
+        .collect()
+}
+
+/// Settings of a task other than GAN training (`C`: its configuration): the defaults with any
+/// of the registry's flags applied.
+pub(crate) struct TaskArgs<C> {
+    overrides: Vec<(&'static str, String)>,
+    _config: std::marker::PhantomData<C>,
+}
+
+impl<C: Settings> clap::Args for TaskArgs<C> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        add_setting_flags::<C>(cmd)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl<C: Settings> clap::FromArgMatches for TaskArgs<C> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        Ok(Self {
+            overrides: setting_flags::<C>(matches),
+            _config: std::marker::PhantomData,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl<C: Settings> TaskArgs<C> {
+    /// `base` with the flags applied, validated.
+    pub(crate) fn config(&self, base: &C) -> Result<C> {
+        let (config, errors) =
+            apply_pairs(base, self.overrides.iter().map(|(k, v)| (*k, v.as_str())));
+        if !errors.is_empty() {
+            return Err(field_errors(FieldErrors(errors)));
+        }
+        crate::core::settings::validate(&config).map_err(field_errors)?;
+        Ok(config)
+    }
+
+    /// Whether any setting was given.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.overrides.is_empty()
+    }
+}
+
 /// Settings of a run: a preset, then any overrides, one flag per entry of the settings
 /// registry ([`TrainConfig::settings`]), with the registry's help and allowed values.
 pub(crate) struct RunArgs {
@@ -17,7 +100,7 @@ pub(crate) struct RunArgs {
     overrides: Vec<(&'static str, String)>,
 }
 
-fn value_name(kind: &Kind<TrainConfig>) -> &'static str {
+fn value_name<C>(kind: &Kind<C>) -> &'static str {
     match kind {
         Kind::Number { .. } => "X",
         Kind::Whole { .. } => "N",
@@ -33,35 +116,14 @@ impl clap::Args for RunArgs {
             .iter()
             .map(|p| PossibleValue::new(p.id()).help(p.label()))
             .collect();
-        let mut cmd = cmd.arg(
+        let cmd = cmd.arg(
             Arg::new("preset")
                 .long("preset")
                 .value_name("ID")
                 .value_parser(PossibleValuesParser::new(presets))
                 .help("Starting point: a complete configuration from a guide or paper; the flags below override single settings [default: dcgan]"),
         );
-        for s in TrainConfig::settings() {
-            let help = match s.kind {
-                // clap lists a choice's values itself.
-                Kind::Choice { .. } => format!("{}: {}", s.label, s.help),
-                _ => format!("{}: {} [{}]", s.label, s.help, s.allowed()),
-            };
-            let mut arg = Arg::new(s.id)
-                .long(flag(s.id))
-                .value_name(value_name(&s.kind))
-                .allow_negative_numbers(true)
-                .help(help);
-            if let Kind::Choice { .. } = s.kind {
-                let values: Vec<PossibleValue> = s
-                    .options()
-                    .into_iter()
-                    .map(|o| PossibleValue::new(o.id).help(o.label))
-                    .collect();
-                arg = arg.value_parser(PossibleValuesParser::new(values));
-            }
-            cmd = cmd.arg(arg);
-        }
-        cmd
+        add_setting_flags::<TrainConfig>(cmd)
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
@@ -72,10 +134,7 @@ impl clap::Args for RunArgs {
 impl clap::FromArgMatches for RunArgs {
     fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
         let preset = matches.get_one::<String>("preset").cloned();
-        let overrides = TrainConfig::settings()
-            .iter()
-            .filter_map(|s| matches.get_one::<String>(s.id).map(|v| (s.id, v.clone())))
-            .collect();
+        let overrides = setting_flags::<TrainConfig>(matches);
         Ok(Self { preset, overrides })
     }
 

@@ -8,6 +8,7 @@ mod common;
 mod eval;
 mod export;
 mod files;
+mod superres;
 mod train;
 mod zoo;
 
@@ -18,12 +19,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::METRICS_SAMPLES;
 
-use args::RunArgs;
+use args::{RunArgs, TaskArgs};
 use bench::bench;
 use classifier::train_classifier;
 use common::device;
 use eval::eval;
 use export::{CardInfo, PrecisionArg, Weights, export};
+use superres::{SrRun, superres};
 use train::train;
 use zoo::{Checkpoints, zoo};
 
@@ -193,6 +195,41 @@ enum Cmd {
         #[arg(long, default_value = "www/data/mnist.bin")]
         data: PathBuf,
     },
+    /// Train (or continue, or only score) the super-resolution demo's upscaler: digits averaged
+    /// to 7×7 (or 14×14) back to 28×28, scored by PSNR and SSIM against bicubic upsampling on
+    /// the held-out digits.
+    Superres {
+        #[command(flatten)]
+        settings: TaskArgs<crate::core::superres::SrConfig>,
+        /// Continue from a super-resolution file (from this command or the page), with its
+        /// settings.
+        #[arg(long)]
+        resume: Option<PathBuf>,
+        /// Training steps (0: only score).
+        #[arg(long, default_value_t = 2000)]
+        steps: u64,
+        /// Stop after this many seconds of training, if sooner.
+        #[arg(long)]
+        seconds: Option<f64>,
+        /// Write the networks here (the page's "Open" and `--resume` read it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the held-out panel (input, bicubic, model, real) here as a PNG.
+        #[arg(long)]
+        grid: Option<PathBuf>,
+        /// Write the card the page shows for the `--out` file (`www/pretrained/superres.json`):
+        /// the command, steps, training time and scores.
+        #[arg(long)]
+        card: Option<PathBuf>,
+        /// Where it trains, for the card.
+        #[arg(long, default_value = "this machine's CPU (Burn flex)")]
+        trained_on: String,
+        #[arg(long, value_enum, default_value_t = Backend::Flex)]
+        backend: Backend,
+        /// The digits (the page's `data/mnist.bin`).
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+    },
     /// Milliseconds per training step (one D step + one G step, batch 64) per model and backend.
     Bench {
         #[arg(long, default_value_t = 10)]
@@ -303,6 +340,38 @@ pub fn main() -> Result<()> {
             out,
             data,
         } => train_classifier(steps, seed, &out, &data),
+        Cmd::Superres {
+            settings,
+            resume,
+            steps,
+            seconds,
+            out,
+            grid,
+            card,
+            trained_on,
+            backend,
+            data,
+        } => {
+            if resume.is_some() && !settings.is_empty() {
+                anyhow::bail!(
+                    "--resume continues a run with its own settings; leave out the setting flags"
+                );
+            }
+            superres(
+                SrRun {
+                    config: settings.config(&crate::core::superres::SrConfig::new())?,
+                    resume,
+                    steps,
+                    seconds,
+                    out,
+                    grid,
+                    card,
+                    trained_on,
+                },
+                &device(backend)?,
+                &data,
+            )
+        }
         Cmd::Bench { steps, data } => bench(steps, &data),
     }
 }

@@ -27,6 +27,7 @@ use crate::core::classifier::{Classifier, ClassifierConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::core::models::{Discriminator, Generator};
+use crate::core::superres::{SrConfig, SrDiscriminator, SrGenerator};
 use crate::core::train::{GanTrainer, TrainConfig, TrainerState};
 
 const CONFIG_KEY: &str = "gan_playground.train_config";
@@ -643,6 +644,100 @@ pub fn load_classifier(bytes: &[u8], device: &Device) -> Result<Classifier, Chec
     let mut classifier = ClassifierConfig::new().init(device);
     load(&mut classifier, bytes)?;
     Ok(classifier)
+}
+
+/// The `kind` of a super-resolution file.
+pub const SUPERRES_KIND: &str = "superres";
+/// The super-resolution file layout this code writes (and the newest it reads).
+pub const SUPERRES_FORMAT: u32 = 1;
+const SR_CONFIG_KEY: &str = "gan_playground.superres_config";
+
+/// A super-resolution generator, and its discriminator when saved to continue training.
+#[derive(Module, Debug)]
+pub struct SrPair {
+    /// The generator.
+    pub generator: SrGenerator,
+    /// The discriminator (absent in a file made only to upscale).
+    pub discriminator: Option<SrDiscriminator>,
+}
+
+/// A decoded super-resolution file.
+#[derive(Debug)]
+pub struct SrFile {
+    /// The run's settings.
+    pub config: SrConfig,
+    /// Generator steps taken.
+    pub steps: u64,
+    /// The networks, on the device they were loaded to (trainable on an autodiff device).
+    pub networks: SrPair,
+}
+
+/// Saves a super-resolution run's networks (burnpack, f32) with its settings and steps.
+pub fn save_superres(
+    generator: &SrGenerator,
+    discriminator: Option<&SrDiscriminator>,
+    config: &SrConfig,
+    steps: u64,
+) -> Result<Vec<u8>, CheckpointError> {
+    let json = serde_json::to_string(config).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    let store = BurnpackStore::from_bytes(None)
+        .metadata(KIND_KEY, SUPERRES_KIND)
+        .metadata(FORMAT_KEY, SUPERRES_FORMAT.to_string())
+        .metadata(SR_CONFIG_KEY, json)
+        .metadata(STEPS_KEY, steps.to_string());
+    let pair = SrPair {
+        generator: generator.clone(),
+        discriminator: discriminator.cloned(),
+    };
+    save(&pair, store)
+}
+
+/// Loads a super-resolution file ([`save_superres`]) onto `device`; any other file gets a
+/// [`CheckpointError::WrongKind`] (or [`CheckpointError::Format`] when it is no burnpack).
+pub fn load_superres(bytes: &[u8], device: &Device) -> Result<SrFile, CheckpointError> {
+    if bytes.starts_with(RUN_MAGIC) {
+        return Err(CheckpointError::WrongKind {
+            expected: SUPERRES_KIND,
+            found: "GAN training run".into(),
+        });
+    }
+    let meta = metadata(bytes)?;
+    check_kind(&meta, SUPERRES_KIND)?;
+    let format: u32 = meta
+        .get(FORMAT_KEY)
+        .and_then(|f| f.parse().ok())
+        .ok_or_else(|| CheckpointError::Format("no format version".into()))?;
+    if format > SUPERRES_FORMAT {
+        return Err(CheckpointError::NewerFormat {
+            found: format,
+            supported: SUPERRES_FORMAT,
+        });
+    }
+    let json = meta
+        .get(SR_CONFIG_KEY)
+        .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
+    let config: SrConfig =
+        serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    crate::core::settings::validate(&config)
+        .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
+    let has_discriminator = burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+        .map_err(|e| CheckpointError::Format(e.to_string()))?
+        .tensor_names()
+        .iter()
+        .any(|name| name.starts_with("discriminator."));
+    let mut networks = SrPair {
+        generator: config.init_generator(device),
+        discriminator: has_discriminator.then(|| config.init_discriminator(device)),
+    };
+    load_as(&mut networks, bytes, false, "the super-resolution networks")?;
+    Ok(SrFile {
+        steps: meta
+            .get(STEPS_KEY)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        config,
+        networks,
+    })
 }
 
 #[cfg(test)]

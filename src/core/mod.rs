@@ -5,6 +5,7 @@
 pub mod checkpoint;
 pub mod classifier;
 pub mod data;
+pub mod image_metrics;
 pub mod latent;
 pub mod loss;
 pub mod metrics;
@@ -13,5 +14,6 @@ pub mod presets;
 pub mod pretrained;
 pub mod rng;
 pub mod settings;
+pub mod superres;
 pub mod train;
 pub mod train_settings;

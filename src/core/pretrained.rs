@@ -121,6 +121,34 @@ pub fn bars(
     out
 }
 
+/// The super-resolution demo's shipped upscaler (`pretrained/superres.json`): how it was
+/// trained and its scores on the held-out digits, beside bicubic upsampling's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SrCard {
+    /// Shown on the card.
+    pub title: String,
+    /// The networks' file, relative to the card.
+    pub file: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Every training setting, as registry pairs.
+    pub settings: SettingPairs,
+    /// Generator steps trained.
+    pub steps: u64,
+    /// Wall-clock seconds of training.
+    pub train_seconds: f64,
+    /// Where it was trained.
+    pub trained_on: String,
+    /// The command that trained it.
+    pub command: String,
+    /// Held-out digits scored.
+    pub held_out: usize,
+    /// The model's mean PSNR (dB) and SSIM on them.
+    pub model: crate::core::superres::Fidelity,
+    /// Bicubic upsampling's.
+    pub bicubic: crate::core::superres::Fidelity,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod gallery;
 pub mod protocol;
 mod session;
+pub mod superres;
 pub mod task;
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod worker;

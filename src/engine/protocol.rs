@@ -6,7 +6,7 @@ use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::settings::SettingPairs;
 use crate::core::train::FieldErrors;
 
-use super::task::{Panel, TaskSpec, TaskView, find_task};
+use super::task::{Panel, ScoreTable, TaskSpec, TaskView, find_task};
 
 /// Which compute backend the user asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -218,6 +218,8 @@ pub enum Event {
     },
     /// The truncation trade-off: metrics of samples at each ψ (`None`: untruncated).
     Sweep(SweepPoints),
+    /// A table of scores (e.g. PSNR and SSIM of an upscaler and of bicubic upsampling).
+    Scores(ScoreTable),
     /// Something went wrong: shown once; the current run is untouched unless it is fatal.
     Error(WorkerError),
 }

@@ -105,8 +105,15 @@ pub const GALLERY_TASK: TaskSpec = TaskSpec {
     start: super::gallery::start_gallery,
 };
 
+/// Upscaling digits with an SRGAN-style generator, against bicubic upsampling.
+pub const SUPERRES_TASK: TaskSpec = TaskSpec {
+    id: super::superres::ID,
+    title: "Super-resolution of digits",
+    start: super::superres::start_superres,
+};
+
 /// Every task, by id.
-pub const TASKS: &[TaskSpec] = &[GAN_TASK, GALLERY_TASK];
+pub const TASKS: &[TaskSpec] = &[GAN_TASK, GALLERY_TASK, SUPERRES_TASK];
 
 /// The task with this id, or an [`ErrorKind::UnknownTask`] error listing the known ones.
 pub fn find_task(id: &str) -> Result<&'static TaskSpec, WorkerError> {
@@ -185,6 +192,24 @@ pub struct Panel {
     pub pixels: Vec<u8>,
     /// A label per row (e.g. the digit a conditional generator was asked for).
     pub row_labels: Option<Vec<String>>,
+}
+
+/// A table of scores (rows: methods, columns: measures), e.g. PSNR and SSIM of a model and of a
+/// baseline on held-out images.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoreTable {
+    /// Name the view finds it by.
+    pub name: String,
+    /// Title, e.g. what was scored.
+    pub title: String,
+    /// What the measures mean and which way is better.
+    pub help: String,
+    /// Step the scores were computed at.
+    pub step: u64,
+    /// Column headers.
+    pub columns: Vec<String>,
+    /// Row name and one value per column.
+    pub rows: Vec<(String, Vec<f32>)>,
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ mod home;
 pub mod options;
 mod samples;
 mod session;
+mod superres;
+mod task_form;
+mod task_worker;
 mod train;
 
 use leptos::prelude::*;
@@ -18,6 +21,7 @@ use gallery::{GallerySession, GalleryView};
 use home::Home;
 use options::{PageOptions, Route};
 use session::TrainSession;
+use superres::{SuperResSession, SuperResView};
 use train::TrainView;
 
 fn location() -> (String, String) {
@@ -64,6 +68,7 @@ pub fn App() -> impl IntoView {
     // home and back keeps the run.
     let session = StoredValue::new(None::<TrainSession>);
     let gallery = StoredValue::new(None::<GallerySession>);
+    let superres = StoredValue::new(None::<SuperResSession>);
     let handoff = Handoff(StoredValue::new_local(None));
     provide_context(handoff);
     // The gallery starts at once on the home page and in its view (one session for both).
@@ -76,6 +81,18 @@ pub fn App() -> impl IntoView {
         let g = gallery_owner.as_ref().map_or_else(start, |o| o.with(start));
         gallery.set_value(Some(g));
         g
+    };
+    let superres_owner = owner.clone();
+    let superres_session = move || {
+        if let Some(s) = superres.get_value() {
+            return s;
+        }
+        let start = SuperResSession::start;
+        let s = superres_owner
+            .as_ref()
+            .map_or_else(start, |o| o.with(start));
+        superres.set_value(Some(s));
+        s
     };
     let train_session = move || {
         if let Some(s) = session.get_value() {
@@ -128,6 +145,10 @@ pub fn App() -> impl IntoView {
                 }
                 provide_context(s);
                 view! { <TrainView /> }.into_any()
+            }
+            Route::Superres => {
+                provide_context(superres_session());
+                view! { <SuperResView /> }.into_any()
             }
         }}
         <footer>

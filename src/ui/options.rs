@@ -19,11 +19,13 @@ pub enum Route {
     Train,
     /// `#/gallery`: explore pretrained generators.
     Gallery,
+    /// `#/superres`: upscale digits with a GAN, against bicubic upsampling.
+    Superres,
 }
 
 impl Route {
     /// Every view with a card on the home page, in display order.
-    pub const DEMOS: [Route; 2] = [Route::Gallery, Route::Train];
+    pub const DEMOS: [Route; 3] = [Route::Gallery, Route::Train, Route::Superres];
 
     /// The hash path (`/train`).
     pub fn path(self) -> &'static str {
@@ -31,6 +33,7 @@ impl Route {
             Route::Home => "/",
             Route::Train => "/train",
             Route::Gallery => "/gallery",
+            Route::Superres => "/superres",
         }
     }
 
@@ -40,6 +43,7 @@ impl Route {
             "" => Some(Route::Home),
             "/train" => Some(Route::Train),
             "/gallery" => Some(Route::Gallery),
+            "/superres" => Some(Route::Superres),
             _ => None,
         }
     }
@@ -50,6 +54,7 @@ impl Route {
             Route::Home => "Home",
             Route::Train => "Train a GAN",
             Route::Gallery => "Gallery",
+            Route::Superres => "Super-resolution",
         }
     }
 
@@ -62,6 +67,9 @@ impl Route {
             }
             Route::Gallery => {
                 "Play with generators trained by this project: fresh samples by seed, the truncation trick, interpolation between two samples, a latent pad, digits on demand, and exports."
+            }
+            Route::Superres => {
+                "Bring 7×7 digits back to 28×28 with an SRGAN-style generator, beside bicubic upsampling and the real digit, with PSNR and SSIM; train it further or from scratch in the tab."
             }
         }
     }

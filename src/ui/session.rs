@@ -372,7 +372,7 @@ impl TrainSession {
                 None => self.error.set(Some("the checkpoint arrived without its file".into())),
             },
             // The gallery's events; the train view asks for none.
-            Event::File { .. } | Event::Sweep(_) => {}
+            Event::File { .. } | Event::Sweep(_) | Event::Scores(_) => {}
             Event::Error(e) => {
                 self.loading.set(None);
                 if e.fatal {

@@ -15,7 +15,9 @@ use burn::nn::{BatchNorm, BatchNormConfig, Embedding, Linear, LinearConfig, Padd
 use burn::prelude::*;
 use burn::tensor::activation::{leaky_relu, relu, tanh};
 
-use super::layers::{CriticConv, CriticLinear, append_minibatch_stddev, leaky_relu_mask};
+use super::layers::{
+    CriticConv, CriticLinear, append_minibatch_stddev, leaky_relu_mask, upsample_nearest,
+};
 use super::{
     DiscriminatorOptions, DiscriminatorOutput, LabelInput, embed_input, label_embedding,
     lookup_labels,
@@ -109,15 +111,6 @@ fn apply(conv: &Option<Conv2d>, x: Tensor<4>) -> Tensor<4> {
         Some(c) => c.forward(x),
         None => x,
     }
-}
-
-/// Nearest-neighbour ×2 upsampling, `[B, C, H, W] → [B, C, 2H, 2W]`, by repeating each pixel.
-fn upsample_nearest(x: Tensor<4>) -> Tensor<4> {
-    let [b, c, h, w] = x.dims();
-    x.reshape([b, c, h, 1, w, 1])
-        .repeat_dim(3, 2)
-        .repeat_dim(5, 2)
-        .reshape([b, c, 2 * h, 2 * w])
 }
 
 /// Convolutional generator: z `[B, latent]` → images `[B, 1, 28, 28]` in [-1, 1].

@@ -227,6 +227,15 @@ pub fn append_minibatch_stddev(x: Tensor<2>) -> Tensor<2> {
     Tensor::cat(vec![x, std.reshape([1, 1]).repeat_dim(0, batch)], 1)
 }
 
+/// Nearest-neighbour ×2 upsampling, `[B, C, H, W] → [B, C, 2H, 2W]`, by repeating each pixel.
+pub fn upsample_nearest(x: Tensor<4>) -> Tensor<4> {
+    let [b, c, h, w] = x.dims();
+    x.reshape([b, c, h, 1, w, 1])
+        .repeat_dim(3, 2)
+        .repeat_dim(5, 2)
+        .reshape([b, c, 2 * h, 2 * w])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
