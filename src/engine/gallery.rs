@@ -571,9 +571,12 @@ mod tests {
                 .with_kind(ModelKind::Dcgan)
                 .with_latent_dim(16)
                 .with_conditioning(conditioning)
-                .with_dcgan(DcganConfig::new().with_channels(8))
-                .with_normal_init(true),
+                .with_dcgan(DcganConfig::new().with_channels(8)),
         );
+        // Seeded, with the layers' own (wider) initialisation: the paper's N(0, 0.02) leaves an
+        // untrained 8-channel G drawing nearly the same grey image for every latent, so frames
+        // that must differ could round to equal bytes.
+        device.seed(11);
         let g = config.architecture.init_generator(&device);
         save_generator(&g, &config, 5, false, Precision::F16).unwrap_or_default()
     }
