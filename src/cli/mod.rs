@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod classifier;
 mod common;
+mod domains;
 mod eval;
 mod export;
 mod files;
@@ -23,6 +24,7 @@ use args::{RunArgs, TaskArgs};
 use bench::bench;
 use classifier::train_classifier;
 use common::device;
+use domains::domains;
 use eval::eval;
 use export::{CardInfo, PrecisionArg, Weights, export};
 use superres::{SrRun, superres};
@@ -230,6 +232,25 @@ enum Cmd {
         #[arg(long, default_value = "www/data/mnist.bin")]
         data: PathBuf,
     },
+    /// Render the typeset-digit domain (digits 0–9 of the fonts in a folder, each with its own
+    /// size, slant, weight and offset), save a grid, and report how well the MNIST classifier
+    /// reads them.
+    Domains {
+        /// The fonts (the page's `data/fonts`: DejaVu subsets).
+        #[arg(long, default_value = "www/data/fonts")]
+        fonts: PathBuf,
+        /// Digits to render and judge.
+        #[arg(long, default_value_t = 2000)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the first 80 as a PNG grid here.
+        #[arg(long)]
+        grid: Option<PathBuf>,
+        /// The playground's MNIST classifier.
+        #[arg(long, default_value = "www/weights/classifier.bpk")]
+        classifier: PathBuf,
+    },
     /// Milliseconds per training step (one D step + one G step, batch 64) per model and backend.
     Bench {
         #[arg(long, default_value_t = 10)]
@@ -372,6 +393,13 @@ pub fn main() -> Result<()> {
                 &data,
             )
         }
+        Cmd::Domains {
+            fonts,
+            count,
+            seed,
+            grid,
+            classifier,
+        } => domains(&fonts, count, seed, grid.as_deref(), &classifier),
         Cmd::Bench { steps, data } => bench(steps, &data),
     }
 }

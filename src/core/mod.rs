@@ -5,6 +5,7 @@
 pub mod checkpoint;
 pub mod classifier;
 pub mod data;
+pub mod domains;
 pub mod image_metrics;
 pub mod latent;
 pub mod loss;
