@@ -186,7 +186,8 @@ enum Cmd {
         #[command(flatten)]
         assets: Assets,
     },
-    /// Train the MNIST classifier on the first 8,000 digits and test it on the other 2,000.
+    /// Train the MNIST classifier on the first 8,000 digits and test it on the other 2,000
+    /// (with `--typeset N`, also on N typeset digits, tested on N/4 others).
     TrainClassifier {
         #[arg(long, default_value_t = 1500)]
         steps: usize,
@@ -196,6 +197,12 @@ enum Cmd {
         out: PathBuf,
         #[arg(long, default_value = "www/data/mnist.bin")]
         data: PathBuf,
+        /// Typeset digits to train on beside MNIST's (a classifier for both domains).
+        #[arg(long, default_value_t = 0)]
+        typeset: usize,
+        /// The fonts of the typeset digits.
+        #[arg(long, default_value = "www/data/fonts")]
+        fonts: PathBuf,
     },
     /// Train (or continue, or only score) the super-resolution demo's upscaler: digits averaged
     /// to 7×7 (or 14×14) back to 28×28, scored by PSNR and SSIM against bicubic upsampling on
@@ -360,7 +367,18 @@ pub fn main() -> Result<()> {
             seed,
             out,
             data,
-        } => train_classifier(steps, seed, &out, &data),
+            typeset,
+            fonts,
+        } => train_classifier(
+            steps,
+            seed,
+            &out,
+            &data,
+            Some(classifier::Typeset {
+                count: typeset,
+                fonts: &fonts,
+            }),
+        ),
         Cmd::Superres {
             settings,
             resume,

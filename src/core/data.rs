@@ -156,6 +156,14 @@ impl MnistSet {
         ))
     }
 
+    /// This set's digits followed by `other`'s.
+    pub fn join(&self, other: &MnistSet) -> MnistSet {
+        Self {
+            labels: [&self.labels[..], &other.labels[..]].concat(),
+            pixels: [&self.pixels[..], &other.pixels[..]].concat(),
+        }
+    }
+
     /// Count of digits per class.
     pub fn class_counts(&self) -> [usize; NUM_CLASSES] {
         let mut counts = [0; NUM_CLASSES];
@@ -290,6 +298,16 @@ mod tests {
         pixels[0] = 255;
         pixels[IMAGE_PIXELS + 5] = 128;
         MnistSet::from_parts(labels, pixels).unwrap()
+    }
+
+    #[test]
+    fn joined_sets_keep_both_in_order() {
+        let set = tiny();
+        let (first, second) = set.split(1).unwrap();
+        assert_eq!(first.join(&second), set);
+        let twice = set.join(&set);
+        assert_eq!(twice.labels(), [3, 7, 3, 7]);
+        assert_eq!(twice.image(3), set.image(1));
     }
 
     #[test]
