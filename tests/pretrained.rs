@@ -150,3 +150,47 @@ fn the_shipped_upscaler_reproduces_its_card_and_beats_bicubic() {
         cubic[1]
     );
 }
+
+#[test]
+fn the_content_classifier_reads_both_domains() {
+    use gan_playground::core::domains::Typefaces;
+    use gan_playground::core::metrics::accuracy;
+    let device = Device::flex();
+    let model = load_classifier(
+        include_bytes!("../www/weights/content-classifier.bpk"),
+        &device,
+    )
+    .expect("the content classifier loads");
+    let fonts: Vec<Vec<u8>> = {
+        let mut paths: Vec<_> =
+            fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/fonts"))
+                .expect("the fonts")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "ttf"))
+                .collect();
+        paths.sort();
+        paths.iter().map(|p| fs::read(p).expect("a font")).collect()
+    };
+    let typeset = Typefaces::new(&fonts)
+        .expect("the faces")
+        .digits(500, 2001)
+        .expect("typeset digits");
+    let data = MnistSet::decode(include_bytes!("../www/data/mnist.bin")).expect("data");
+    let (_, held_out) = data.split(8000).expect("split");
+    for (name, set) in [("MNIST", &held_out), ("typeset", &typeset)] {
+        let indices: Vec<usize> = (0..set.len()).collect();
+        let mut scores = Vec::new();
+        for chunk in indices.chunks(500) {
+            let (images, _) = set.batch(chunk, &device);
+            scores.extend(
+                model
+                    .forward(images)
+                    .into_data()
+                    .try_to_vec::<f32>()
+                    .expect("scores"),
+            );
+        }
+        let acc = accuracy(&scores, set.labels());
+        assert!(acc >= 0.97, "{name}: {acc}");
+    }
+}
