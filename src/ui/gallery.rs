@@ -4,9 +4,7 @@
 //! trade-off, and PNG / `.npy` exports. Its session outlives the view (home and `#/gallery`
 //! share it).
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::rc::Rc;
 
 use js_sys::ArrayBuffer;
 use leptos::html::Canvas;
@@ -14,16 +12,15 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::bridge::WorkerBridge;
 use super::options::{GalleryOptions, Route};
 use super::samples::{ClassHistogram, ImagePanel, read_chosen_file};
 use super::session::download;
+use super::task_worker::TaskWorker;
 use crate::core::metrics::ClassStats;
 use crate::core::pretrained::{Catalogue, ModelCard};
-use crate::engine::backend::WorkerKind;
 use crate::engine::protocol::SweepPoints;
 use crate::engine::task::{GALLERY_TASK, Panel};
-use crate::engine::{BackendChoice, Command, Event, ToWorker};
+use crate::engine::{Command, Event, ToWorker};
 
 /// Where the page serves the catalogue of pretrained generators.
 const CATALOGUE_URL: &str = "./pretrained/manifest.json";
@@ -36,7 +33,7 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-async fn fetch_buffer(url: &str) -> Result<ArrayBuffer, String> {
+pub(super) async fn fetch_buffer(url: &str) -> Result<ArrayBuffer, String> {
     let window = web_sys::window().ok_or("no window")?;
     let fail = |e: JsValue| {
         format!(
@@ -56,9 +53,6 @@ async fn fetch_buffer(url: &str) -> Result<ArrayBuffer, String> {
         .map_err(fail)?;
     Ok(buffer.unchecked_into())
 }
-
-/// A message to the worker, with the file that travels beside it.
-type Outgoing = (ToWorker, Option<ArrayBuffer>);
 
 /// The gallery's worker and everything the view draws.
 #[derive(Clone, Copy)]
@@ -108,9 +102,7 @@ pub struct GallerySession {
     write_address: StoredValue<bool>,
     /// The address chose ψ: keep it for the first model instead of the model's default.
     psi_pinned: StoredValue<bool>,
-    bridge: StoredValue<Option<WorkerBridge>, LocalStorage>,
-    /// Messages (with their files) waiting for the worker to listen.
-    queue: StoredValue<Rc<RefCell<Option<Vec<Outgoing>>>>, LocalStorage>,
+    worker: StoredValue<Option<TaskWorker>, LocalStorage>,
 }
 
 impl GallerySession {
@@ -150,15 +142,16 @@ impl GallerySession {
             pad_times: StoredValue::new(VecDeque::new()),
             write_address: StoredValue::new(write_address),
             psi_pinned: StoredValue::new(options.psi.is_some()),
-            bridge: StoredValue::new_local(None),
-            queue: StoredValue::new_local(Rc::new(RefCell::new(Some(Vec::new())))),
+            worker: StoredValue::new_local(None),
         };
-        let settings = options.settings();
         // Inference is light: the CPU worker answers the pad faster than a WebGPU readback.
-        match WorkerBridge::spawn(WorkerKind::Cpu.url(), move |event, buffer| {
-            session.on_event(event, buffer, &settings)
-        }) {
-            Ok(b) => session.bridge.set_value(Some(b)),
+        match TaskWorker::start(
+            GALLERY_TASK.id,
+            options.settings(),
+            "the gallery draws on the CPU: small batches answer faster there",
+            move |event, buffer| session.on_event(event, buffer),
+        ) {
+            Ok(w) => session.worker.set_value(Some(w)),
             Err(e) => session.error.set(Some(e)),
         }
         let wanted = options.model.clone();
@@ -196,14 +189,10 @@ impl GallerySession {
     /// Sends a message (with a file whose buffer moves to the worker); until the worker listens,
     /// messages wait in order.
     fn post(&self, message: ToWorker, buffer: Option<ArrayBuffer>) {
-        if let Some(q) = self.queue.get_value().borrow_mut().as_mut() {
-            q.push((message, buffer));
-            return;
-        }
-        self.bridge.with_value(|b| match (b, buffer) {
-            (Some(b), None) => b.send(&message),
-            (Some(b), Some(buffer)) => b.send_with_buffer(&message, buffer),
-            (None, _) => {}
+        self.worker.with_value(|w| {
+            if let Some(w) = w {
+                w.post(message, buffer)
+            }
         })
     }
 
@@ -338,22 +327,8 @@ impl GallerySession {
         });
     }
 
-    fn on_event(&self, event: Event, buffer: Option<ArrayBuffer>, settings: &[(String, String)]) {
+    fn on_event(&self, event: Event, buffer: Option<ArrayBuffer>) {
         match event {
-            Event::Listening => {
-                let waiting = self.queue.get_value().borrow_mut().take();
-                self.send(ToWorker::Init {
-                    backend: BackendChoice::Cpu,
-                    reason: Some(
-                        "the gallery draws on the CPU: small batches answer faster there".into(),
-                    ),
-                    task: GALLERY_TASK.id.into(),
-                    settings: settings.to_vec(),
-                });
-                for (message, buffer) in waiting.unwrap_or_default() {
-                    self.post(message, buffer);
-                }
-            }
             Event::Ready(_) => self.ready.set(true),
             Event::Started { .. } => {
                 self.notice.set(None);

@@ -6,10 +6,9 @@
 
 use js_sys::ArrayBuffer;
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use super::chart::{LineChart, Series};
+use super::gallery::fetch_buffer;
 use super::samples::{ImagePanel, read_chosen_file};
 use super::session::{History, download};
 use super::task_form::task_settings;
@@ -23,27 +22,6 @@ use crate::engine::{Command, Event, ToWorker};
 
 /// Where the page serves the pretrained upscaler's card.
 const CARD_URL: &str = "./pretrained/superres.json";
-
-async fn fetch(url: &str) -> Result<ArrayBuffer, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let fail = |e: JsValue| {
-        format!(
-            "{url}: {}",
-            e.as_string().unwrap_or_else(|| format!("{e:?}"))
-        )
-    };
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(fail)?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("{url}: HTTP {}", response.status()));
-    }
-    let buffer = JsFuture::from(response.array_buffer().map_err(fail)?)
-        .await
-        .map_err(fail)?;
-    Ok(buffer.unchecked_into())
-}
 
 /// The super-resolution worker and everything the view draws.
 #[derive(Clone, Copy)]
@@ -141,7 +119,7 @@ impl SuperResSession {
     pub fn open_pretrained(&self) {
         let session = *self;
         wasm_bindgen_futures::spawn_local(async move {
-            let card = match fetch(CARD_URL).await.and_then(|b| {
+            let card = match fetch_buffer(CARD_URL).await.and_then(|b| {
                 serde_json::from_slice::<SrCard>(&js_sys::Uint8Array::new(&b).to_vec())
                     .map_err(|e| format!("{CARD_URL}: {e}"))
             }) {
@@ -154,7 +132,7 @@ impl SuperResSession {
                     return;
                 }
             };
-            match fetch(&format!("./pretrained/{}", card.file)).await {
+            match fetch_buffer(&format!("./pretrained/{}", card.file)).await {
                 Ok(buffer) => {
                     session.load(
                         format!("the pretrained upscaler ({} steps)", card.steps),
