@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::options::{GalleryOptions, Route};
 use super::samples::{ClassHistogram, ImagePanel, read_chosen_file};
-use super::session::download;
+use super::session::save_arrived;
 use super::task_worker::TaskWorker;
 use crate::core::metrics::ClassStats;
 use crate::core::pretrained::{Catalogue, ModelCard};
@@ -371,14 +371,9 @@ impl GallerySession {
                 self.sweeping.set(false);
                 self.sweep.set(Some(points));
             }
-            Event::File { file_name, .. } => match buffer.map(|b| download(&b, &file_name)) {
-                Some(Ok(())) => self.notice.set(Some(format!("Saved {file_name}."))),
-                Some(Err(e)) => self
-                    .error
-                    .set(Some(format!("could not save {file_name}: {e:?}"))),
-                None => self
-                    .error
-                    .set(Some("the file arrived without its bytes".into())),
+            Event::File { file_name, .. } => match save_arrived(buffer, &file_name) {
+                Ok(notice) => self.notice.set(Some(notice)),
+                Err(e) => self.error.set(Some(e)),
             },
             Event::Error(e) => {
                 self.sweeping.set(false);

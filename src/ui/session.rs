@@ -395,6 +395,17 @@ fn config_of(settings: &[(String, String)]) -> TrainConfig {
     .0
 }
 
+/// Offers a file the worker sent (its bytes beside the message) for download: the notice to
+/// show when the browser took it, or the error.
+pub(super) fn save_arrived(buffer: Option<ArrayBuffer>, file_name: &str) -> Result<String, String> {
+    match buffer {
+        Some(b) => download(&b, file_name)
+            .map(|()| format!("Saved {file_name}."))
+            .map_err(|e| format!("could not save {file_name}: {e:?}")),
+        None => Err("the file arrived without its bytes".into()),
+    }
+}
+
 /// Offers `buffer` as a file download named `name` (the buffer is not copied into wasm).
 pub(super) fn download(buffer: &ArrayBuffer, name: &str) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::chart::{LineChart, Series};
 use super::gallery::fetch_buffer;
 use super::samples::{ImagePanel, read_chosen_file};
-use super::session::{History, download};
+use super::session::{History, save_arrived};
 use super::task_form::task_settings;
 use super::task_worker::TaskWorker;
 use crate::core::pretrained::SrCard;
@@ -205,14 +205,9 @@ impl SuperResSession {
                 self.scores.set(Some(table));
             }
             Event::Running(r) => self.running.set(r),
-            Event::Checkpoint { file_name, .. } => match buffer.map(|b| download(&b, &file_name)) {
-                Some(Ok(())) => self.notice.set(Some(format!("Saved {file_name}."))),
-                Some(Err(e)) => self
-                    .error
-                    .set(Some(format!("could not save {file_name}: {e:?}"))),
-                None => self
-                    .error
-                    .set(Some("the file arrived without its bytes".into())),
+            Event::Checkpoint { file_name, .. } => match save_arrived(buffer, &file_name) {
+                Ok(notice) => self.notice.set(Some(notice)),
+                Err(e) => self.error.set(Some(e)),
             },
             Event::Error(e) => {
                 if e.fatal {
