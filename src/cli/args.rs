@@ -44,6 +44,62 @@ fn setting_flags<C: Settings>(matches: &ArgMatches) -> Vec<(&'static str, String
         .collect()
 }
 
+/// How a demo subcommand (`superres`, `cycle`) runs: what it continues, how long it trains and
+/// what it writes.
+#[derive(clap::Args)]
+pub(crate) struct TaskRunArgs {
+    /// Continue from a file of this demo (from this command or the page), with its settings.
+    #[arg(long)]
+    resume: Option<std::path::PathBuf>,
+    /// Training steps (0: only score).
+    #[arg(long, default_value_t = 2000)]
+    steps: u64,
+    /// Stop after this many seconds of training, if sooner.
+    #[arg(long)]
+    seconds: Option<f64>,
+    /// Write the networks here (the page's "Open" and `--resume` read it).
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+    /// Write the panels the page shows (held-out images and the model's outputs) as a PNG.
+    #[arg(long)]
+    grid: Option<std::path::PathBuf>,
+    /// Write the card the page shows for the `--out` file (`www/pretrained/*.json`): the
+    /// command, steps, training time and scores.
+    #[arg(long)]
+    card: Option<std::path::PathBuf>,
+    /// Where it trains, for the card.
+    #[arg(long, default_value = "this machine's CPU (Burn flex)")]
+    trained_on: String,
+    /// The compute backend.
+    #[arg(long, value_enum, default_value_t = super::Backend::Flex)]
+    pub backend: super::Backend,
+}
+
+impl TaskRunArgs {
+    /// Refuses setting flags beside `--resume` (`no_settings`: none were given).
+    pub fn check_resume(&self, no_settings: bool) -> anyhow::Result<()> {
+        if self.resume.is_some() && !no_settings {
+            anyhow::bail!(
+                "--resume continues a run with its own settings; leave out the setting flags"
+            );
+        }
+        Ok(())
+    }
+
+    /// The run.
+    pub fn task_run(&self) -> super::task_run::TaskRun {
+        super::task_run::TaskRun {
+            resume: self.resume.clone(),
+            steps: self.steps,
+            seconds: self.seconds,
+            out: self.out.clone(),
+            grid: self.grid.clone(),
+            card: self.card.clone(),
+            trained_on: self.trained_on.clone(),
+        }
+    }
+}
+
 /// Settings of a task other than GAN training (`C`: its configuration): the defaults with any
 /// of the registry's flags applied.
 pub(crate) struct TaskArgs<C> {

@@ -5,11 +5,13 @@ mod args;
 mod bench;
 mod classifier;
 mod common;
+mod cycle;
 mod domains;
 mod eval;
 mod export;
 mod files;
 mod superres;
+mod task_run;
 mod train;
 mod zoo;
 
@@ -20,14 +22,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::METRICS_SAMPLES;
 
-use args::{RunArgs, TaskArgs};
+use args::{RunArgs, TaskArgs, TaskRunArgs};
 use bench::bench;
 use classifier::train_classifier;
 use common::device;
+use cycle::{CycleAssets, cycle};
 use domains::domains;
 use eval::eval;
 use export::{CardInfo, PrecisionArg, Weights, export};
-use superres::{SrRun, superres};
+use superres::superres;
 use train::train;
 use zoo::{Checkpoints, zoo};
 
@@ -210,34 +213,32 @@ enum Cmd {
     Superres {
         #[command(flatten)]
         settings: TaskArgs<crate::core::superres::SrConfig>,
-        /// Continue from a super-resolution file (from this command or the page), with its
-        /// settings.
-        #[arg(long)]
-        resume: Option<PathBuf>,
-        /// Training steps (0: only score).
-        #[arg(long, default_value_t = 2000)]
-        steps: u64,
-        /// Stop after this many seconds of training, if sooner.
-        #[arg(long)]
-        seconds: Option<f64>,
-        /// Write the networks here (the page's "Open" and `--resume` read it).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Write the held-out panel (input, bicubic, model, real) here as a PNG.
-        #[arg(long)]
-        grid: Option<PathBuf>,
-        /// Write the card the page shows for the `--out` file (`www/pretrained/superres.json`):
-        /// the command, steps, training time and scores.
-        #[arg(long)]
-        card: Option<PathBuf>,
-        /// Where it trains, for the card.
-        #[arg(long, default_value = "this machine's CPU (Burn flex)")]
-        trained_on: String,
-        #[arg(long, value_enum, default_value_t = Backend::Flex)]
-        backend: Backend,
+        #[command(flatten)]
+        run: TaskRunArgs,
         /// The digits (the page's `data/mnist.bin`).
         #[arg(long, default_value = "www/data/mnist.bin")]
         data: PathBuf,
+    },
+    /// Train (or continue, or only score) the CycleGAN demo between handwritten and typeset
+    /// digits, optionally beside a λ = 0 twin, and report how well each keeps the digit.
+    Cycle {
+        #[command(flatten)]
+        settings: TaskArgs<crate::core::cyclegan::CycleConfig>,
+        /// Train a twin with λ = 0 (no cycle or identity loss) beside the run, both from
+        /// scratch with the same seed; the file keeps both.
+        #[arg(long)]
+        twin: bool,
+        #[command(flatten)]
+        run: TaskRunArgs,
+        /// The digits (the page's `data/mnist.bin`).
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
+        /// The typeset digits' fonts (the page's `data/fonts`).
+        #[arg(long, default_value = "www/data/fonts")]
+        fonts: PathBuf,
+        /// The classifier that reads handwritten and typeset digits.
+        #[arg(long, default_value = "www/weights/content-classifier.bpk")]
+        classifier: PathBuf,
     },
     /// Render the typeset-digit domain (digits 0–9 of the fonts in a folder, each with its own
     /// size, slant, weight and offset), save a grid, and report how well the MNIST classifier
@@ -381,34 +382,33 @@ pub fn main() -> Result<()> {
         ),
         Cmd::Superres {
             settings,
-            resume,
-            steps,
-            seconds,
-            out,
-            grid,
-            card,
-            trained_on,
-            backend,
+            run,
             data,
         } => {
-            if resume.is_some() && !settings.is_empty() {
-                anyhow::bail!(
-                    "--resume continues a run with its own settings; leave out the setting flags"
-                );
-            }
-            superres(
-                SrRun {
-                    config: settings.config(&crate::core::superres::SrConfig::new())?,
-                    resume,
-                    steps,
-                    seconds,
-                    out,
-                    grid,
-                    card,
-                    trained_on,
+            let config = settings.config(&crate::core::superres::SrConfig::new())?;
+            run.check_resume(settings.is_empty())?;
+            superres(config, run.task_run(), &device(run.backend)?, &data)
+        }
+        Cmd::Cycle {
+            settings,
+            twin,
+            run,
+            data,
+            fonts,
+            classifier,
+        } => {
+            let config = settings.config(&crate::core::cyclegan::CycleConfig::new())?;
+            run.check_resume(settings.is_empty())?;
+            cycle(
+                config,
+                twin,
+                run.task_run(),
+                &device(run.backend)?,
+                CycleAssets {
+                    data: &data,
+                    fonts: &fonts,
+                    classifier: &classifier,
                 },
-                &device(backend)?,
-                &data,
             )
         }
         Cmd::Domains {

@@ -26,6 +26,7 @@ use burn::tensor::Bytes;
 use crate::core::classifier::{Classifier, ClassifierConfig};
 use serde::{Deserialize, Serialize};
 
+use crate::core::cyclegan::{CycleConfig, CycleDiscriminators, CycleGenerators};
 use crate::core::models::{Discriminator, Generator};
 use crate::core::superres::{SrConfig, SrDiscriminator, SrGenerator};
 use crate::core::train::{GanTrainer, TrainConfig, TrainerState};
@@ -695,48 +696,196 @@ pub fn save_superres(
 /// Loads a super-resolution file ([`save_superres`]) onto `device`; any other file gets a
 /// [`CheckpointError::WrongKind`] (or [`CheckpointError::Format`] when it is no burnpack).
 pub fn load_superres(bytes: &[u8], device: &Device) -> Result<SrFile, CheckpointError> {
-    if bytes.starts_with(RUN_MAGIC) {
-        return Err(CheckpointError::WrongKind {
-            expected: SUPERRES_KIND,
-            found: "GAN training run".into(),
-        });
-    }
-    let meta = metadata(bytes)?;
-    check_kind(&meta, SUPERRES_KIND)?;
-    let format: u32 = meta
-        .get(FORMAT_KEY)
-        .and_then(|f| f.parse().ok())
-        .ok_or_else(|| CheckpointError::Format("no format version".into()))?;
-    if format > SUPERRES_FORMAT {
-        return Err(CheckpointError::NewerFormat {
-            found: format,
-            supported: SUPERRES_FORMAT,
-        });
-    }
-    let json = meta
-        .get(SR_CONFIG_KEY)
-        .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
-    let config: SrConfig =
-        serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
-    crate::core::settings::validate(&config)
-        .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
-    let has_discriminator = burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
-        .map_err(|e| CheckpointError::Format(e.to_string()))?
-        .tensor_names()
-        .iter()
-        .any(|name| name.starts_with("discriminator."));
+    let meta = task_metadata(bytes, SUPERRES_KIND, SUPERRES_FORMAT)?;
+    let config: SrConfig = stored_settings(&meta, SR_CONFIG_KEY)?;
+    let names = tensor_names(bytes)?;
+    let has_discriminator = names.iter().any(|name| name.starts_with("discriminator."));
     let mut networks = SrPair {
         generator: config.init_generator(device),
         discriminator: has_discriminator.then(|| config.init_discriminator(device)),
     };
     load_as(&mut networks, bytes, false, "the super-resolution networks")?;
     Ok(SrFile {
-        steps: meta
-            .get(STEPS_KEY)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0),
+        steps: stored_steps(&meta, STEPS_KEY),
         config,
         networks,
+    })
+}
+
+/// The metadata of a task's file of `kind`, checked: its kind and a format no newer than
+/// `format`.
+fn task_metadata(
+    bytes: &[u8],
+    kind: &'static str,
+    format: u32,
+) -> Result<std::collections::BTreeMap<String, String>, CheckpointError> {
+    if bytes.starts_with(RUN_MAGIC) {
+        return Err(CheckpointError::WrongKind {
+            expected: kind,
+            found: "GAN training run".into(),
+        });
+    }
+    let meta = metadata(bytes)?;
+    check_kind(&meta, kind)?;
+    let found: u32 = meta
+        .get(FORMAT_KEY)
+        .and_then(|f| f.parse().ok())
+        .ok_or_else(|| CheckpointError::Format("no format version".into()))?;
+    if found > format {
+        return Err(CheckpointError::NewerFormat {
+            found,
+            supported: format,
+        });
+    }
+    Ok(meta)
+}
+
+/// The valid settings stored under `key`.
+fn stored_settings<C: crate::core::settings::Settings + serde::de::DeserializeOwned>(
+    meta: &std::collections::BTreeMap<String, String>,
+    key: &str,
+) -> Result<C, CheckpointError> {
+    let json = meta
+        .get(key)
+        .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
+    let config: C =
+        serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    crate::core::settings::validate(&config)
+        .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
+    Ok(config)
+}
+
+fn stored_steps(meta: &std::collections::BTreeMap<String, String>, key: &str) -> u64 {
+    meta.get(key).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+fn tensor_names(bytes: &[u8]) -> Result<Vec<String>, CheckpointError> {
+    Ok(
+        burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+            .map_err(|e| CheckpointError::Format(e.to_string()))?
+            .tensor_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect(),
+    )
+}
+
+/// The `kind` of a CycleGAN file.
+pub const CYCLE_KIND: &str = "cyclegan";
+/// The CycleGAN file layout this code writes (and the newest it reads).
+pub const CYCLE_FORMAT: u32 = 1;
+const CYCLE_CONFIG_KEY: &str = "gan_playground.cycle_config";
+const TWIN_CONFIG_KEY: &str = "gan_playground.twin_config";
+const TWIN_STEPS_KEY: &str = "gan_playground.twin_steps";
+
+/// One CycleGAN's networks: the generators, and the discriminators when saved to continue
+/// training.
+#[derive(Module, Debug)]
+pub struct CycleNets {
+    /// G and F.
+    pub generators: CycleGenerators,
+    /// D_X and D_Y (absent in a file made only to translate).
+    pub discriminators: Option<CycleDiscriminators>,
+}
+
+/// The networks of a CycleGAN file: the run and, when saved with one, its λ = 0 twin.
+#[derive(Module, Debug)]
+pub struct CycleRuns {
+    /// The run.
+    pub main: CycleNets,
+    /// The twin trained beside it.
+    pub twin: Option<CycleNets>,
+}
+
+/// One saved CycleGAN: settings, steps and networks.
+#[derive(Debug)]
+pub struct CycleRun {
+    /// Its settings.
+    pub config: CycleConfig,
+    /// Steps taken.
+    pub steps: u64,
+    /// Its networks, on the device they were loaded to (trainable on an autodiff device).
+    pub nets: CycleNets,
+}
+
+/// A decoded CycleGAN file.
+#[derive(Debug)]
+pub struct CycleFile {
+    /// The run.
+    pub main: CycleRun,
+    /// Its twin, when the file holds one.
+    pub twin: Option<CycleRun>,
+}
+
+/// A CycleGAN run to save: settings, steps, generators and (optionally) discriminators.
+pub type CycleSave<'a> = (
+    &'a CycleConfig,
+    u64,
+    &'a CycleGenerators,
+    Option<&'a CycleDiscriminators>,
+);
+
+/// Saves a CycleGAN run and, optionally, its twin (burnpack, f32) with settings and steps.
+pub fn save_cycle(
+    main: CycleSave<'_>,
+    twin: Option<CycleSave<'_>>,
+) -> Result<Vec<u8>, CheckpointError> {
+    let json = |c: &CycleConfig| {
+        serde_json::to_string(c).map_err(|e| CheckpointError::Config(e.to_string()))
+    };
+    let mut store = BurnpackStore::from_bytes(None)
+        .metadata(KIND_KEY, CYCLE_KIND)
+        .metadata(FORMAT_KEY, CYCLE_FORMAT.to_string())
+        .metadata(CYCLE_CONFIG_KEY, json(main.0)?)
+        .metadata(STEPS_KEY, main.1.to_string());
+    if let Some(t) = &twin {
+        store = store
+            .metadata(TWIN_CONFIG_KEY, json(t.0)?)
+            .metadata(TWIN_STEPS_KEY, t.1.to_string());
+    }
+    let nets = |(_, _, g, d): CycleSave<'_>| CycleNets {
+        generators: g.clone(),
+        discriminators: d.cloned(),
+    };
+    let runs = CycleRuns {
+        main: nets(main),
+        twin: twin.map(nets),
+    };
+    save(&runs, store)
+}
+
+/// Loads a CycleGAN file ([`save_cycle`]) onto `device`; any other file gets a
+/// [`CheckpointError::WrongKind`] (or [`CheckpointError::Format`] when it is no burnpack).
+pub fn load_cycle(bytes: &[u8], device: &Device) -> Result<CycleFile, CheckpointError> {
+    let meta = task_metadata(bytes, CYCLE_KIND, CYCLE_FORMAT)?;
+    let main: CycleConfig = stored_settings(&meta, CYCLE_CONFIG_KEY)?;
+    let twin: Option<CycleConfig> = meta
+        .contains_key(TWIN_CONFIG_KEY)
+        .then(|| stored_settings(&meta, TWIN_CONFIG_KEY))
+        .transpose()?;
+    let names = tensor_names(bytes)?;
+    let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
+    let nets = |config: &CycleConfig, prefix: &str| CycleNets {
+        generators: config.init_generators(device),
+        discriminators: has(&format!("{prefix}.discriminators."))
+            .then(|| config.init_discriminators(device)),
+    };
+    let mut runs = CycleRuns {
+        main: nets(&main, "main"),
+        twin: twin.as_ref().map(|t| nets(t, "twin")),
+    };
+    load_as(&mut runs, bytes, false, "the CycleGAN networks")?;
+    Ok(CycleFile {
+        main: CycleRun {
+            steps: stored_steps(&meta, STEPS_KEY),
+            config: main,
+            nets: runs.main,
+        },
+        twin: twin.zip(runs.twin).map(|(config, nets)| CycleRun {
+            steps: stored_steps(&meta, TWIN_STEPS_KEY),
+            config,
+            nets,
+        }),
     })
 }
 
@@ -1060,5 +1209,52 @@ mod tests {
             outputs(trainer.generator(), 12, &device),
             outputs(&g, 12, &device)
         );
+    }
+
+    #[test]
+    fn cycle_files_keep_both_runs_and_refuse_other_kinds() {
+        use crate::core::cyclegan::CycleConfig;
+        let device = Device::flex();
+        device.seed(3);
+        let config = CycleConfig::new().with_channels(2).with_blocks(1);
+        let twin_config = config.clone().with_cycle_weight(0.0);
+        let (g, d) = (
+            config.init_generators(&device),
+            config.init_discriminators(&device),
+        );
+        let g0 = twin_config.init_generators(&device);
+        let bytes = save_cycle(
+            (&config, 12, &g, Some(&d)),
+            Some((&twin_config, 12, &g0, None)),
+        )
+        .unwrap();
+        let file = load_cycle(&bytes, &device).unwrap();
+        assert_eq!(file.main.steps, 12);
+        assert!(file.main.nets.discriminators.is_some());
+        let twin = file.twin.as_ref().unwrap();
+        assert_eq!(twin.config.cycle_weight, 0.0);
+        assert!(twin.nets.discriminators.is_none());
+        let x = Tensor::<4>::ones([1, 1, 28, 28], &device).mul_scalar(0.3);
+        let same = |a: &CycleGenerators, b: &CycleGenerators| {
+            let (a, b) = (a.f.forward(x.clone()), b.f.forward(x.clone()));
+            a.into_data().assert_eq(&b.into_data(), true);
+        };
+        same(&file.main.nets.generators, &g);
+        same(&twin.nets.generators, &g0);
+        // Without a twin, none comes back.
+        let alone =
+            load_cycle(&save_cycle((&config, 1, &g, None), None).unwrap(), &device).unwrap();
+        assert!(alone.twin.is_none() && alone.main.nets.discriminators.is_none());
+        // Another kind of file is refused by name.
+        let sr = crate::core::superres::SrConfig::new().with_channels(4);
+        let sr_bytes = save_superres(&sr.init_generator(&device), None, &sr, 1).unwrap();
+        assert!(matches!(
+            load_cycle(&sr_bytes, &device),
+            Err(CheckpointError::WrongKind {
+                expected: CYCLE_KIND,
+                ..
+            })
+        ));
+        assert!(load_cycle(&[1, 2, 3], &device).is_err());
     }
 }

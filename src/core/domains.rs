@@ -15,6 +15,20 @@ use rand::Rng as _;
 use crate::core::data::{DataError, IMAGE_PIXELS, IMAGE_SIDE, MnistSet, NUM_CLASSES};
 use crate::core::rng;
 
+/// The shipped digit faces, in `www/data/fonts/`, in the order that seeds refer to.
+pub const FONT_FILES: [&str; 10] = [
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSans-ExtraLight.ttf",
+    "DejaVuSans.ttf",
+    "DejaVuSansCondensed-Bold.ttf",
+    "DejaVuSansCondensed.ttf",
+    "DejaVuSansMono-Bold.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSerif-Bold.ttf",
+    "DejaVuSerif.ttf",
+    "DejaVuSerifCondensed.ttf",
+];
+
 /// Supersampling of the glyph raster and of each output pixel.
 const OVERSAMPLE: usize = 4;
 /// Height of a rasterised glyph (pixels of the 4× raster) before the digit's own scale.

@@ -4,6 +4,7 @@
 
 pub mod checkpoint;
 pub mod classifier;
+pub mod cyclegan;
 pub mod data;
 pub mod domains;
 pub mod image_metrics;

@@ -149,6 +149,47 @@ pub struct SrCard {
     pub bicubic: crate::core::superres::Fidelity,
 }
 
+/// How well one CycleGAN keeps the digit, on held-out images of each domain.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContentScores {
+    /// Share of x (handwritten) whose digit the content classifier reads the same in G(x).
+    pub kept_xy: f32,
+    /// Share of y (typeset) whose digit it reads the same in F(y).
+    pub kept_yx: f32,
+    /// Mean ‖F(G(x)) − x‖₁ per pixel.
+    pub cycle_x: f32,
+    /// Mean ‖G(F(y)) − y‖₁ per pixel.
+    pub cycle_y: f32,
+}
+
+/// The CycleGAN demo's shipped networks (`pretrained/cyclegan.json`): how they were trained and
+/// how well they keep the digit, with the λ = 0 twin trained beside them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CycleCard {
+    /// Shown on the card.
+    pub title: String,
+    /// The networks' file, relative to the card.
+    pub file: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Every training setting, as registry pairs.
+    pub settings: SettingPairs,
+    /// Steps trained.
+    pub steps: u64,
+    /// Wall-clock seconds of training (both runs).
+    pub train_seconds: f64,
+    /// Where it was trained.
+    pub trained_on: String,
+    /// The command that trained it.
+    pub command: String,
+    /// Held-out images of each domain scored.
+    pub held_out: usize,
+    /// The run's scores.
+    pub model: ContentScores,
+    /// The λ = 0 twin's, when the file holds one.
+    pub twin: Option<ContentScores>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

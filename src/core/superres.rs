@@ -16,7 +16,7 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::AvgPool2dConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use burn::tensor::activation::{leaky_relu, relu};
+use burn::tensor::activation::relu;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
@@ -24,6 +24,7 @@ use crate::core::data::{BatchSampler, IMAGE_PIXELS, IMAGE_SIDE, MnistSet};
 use crate::core::image_metrics::{ImageMetricError, psnr, ssim};
 use crate::core::loss::{discriminator_loss, softplus};
 use crate::core::models::layers::upsample_nearest;
+use crate::core::models::patchgan::PatchDiscriminator;
 use crate::core::settings::{Bound, Choice, Group, Kind, Setting, Settings, validate};
 use crate::core::train::{FieldError, FieldErrors};
 
@@ -225,18 +226,7 @@ impl SrConfig {
 
     /// A fresh discriminator.
     pub fn init_discriminator(&self, device: &Device) -> SrDiscriminator {
-        let c = self.channels;
-        let strided = |i, o| {
-            Conv2dConfig::new([i, o], [4, 4])
-                .with_stride([2, 2])
-                .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-                .init(device)
-        };
-        SrDiscriminator {
-            c1: strided(1, c),
-            c2: strided(c, 2 * c),
-            out: conv3(2 * c, 1, device),
-        }
+        PatchDiscriminator::new(1, self.channels, device)
     }
 }
 
@@ -288,23 +278,8 @@ impl SrGenerator {
     }
 }
 
-/// PatchGAN discriminator: `[B, 1, 28, 28]` → one logit per 7×7 grid cell, `[B, 49]`.
-#[derive(Module, Debug)]
-pub struct SrDiscriminator {
-    c1: Conv2d,
-    c2: Conv2d,
-    out: Conv2d,
-}
-
-impl SrDiscriminator {
-    /// Digits `[B, 1, 28, 28]` → patch logits `[B, 49]`.
-    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        let [batch, ..] = images.dims();
-        let x = leaky_relu(self.c1.forward(images), 0.2); // [B, c, 14, 14]
-        let x = leaky_relu(self.c2.forward(x), 0.2); // [B, 2c, 7, 7]
-        self.out.forward(x).reshape([batch, 49])
-    }
-}
+/// The super-resolution discriminator: a [`PatchDiscriminator`] of greyscale digits.
+pub type SrDiscriminator = PatchDiscriminator;
 
 /// The low-resolution version of digits `[B, 1, 28, 28]`: the mean of each `factor × factor`
 /// block.

@@ -237,6 +237,7 @@ impl Gallery {
             columns,
             pixels: Vec::new(),
             row_labels,
+            captions: None,
         };
         if !judge {
             let pixels = to_bytes(&read_f32(images).await?);
@@ -561,6 +562,10 @@ mod tests {
                 load_classifier(include_bytes!("../../www/weights/classifier.bpk"), device)
                     .map_err(|e| e.to_string())
             })
+        }
+
+        fn file<'a>(&'a mut self, path: &'a str) -> LocalBoxFuture<'a, Result<Vec<u8>, String>> {
+            Box::pin(async move { std::fs::read(format!("www/{path}")).map_err(|e| e.to_string()) })
         }
     }
 

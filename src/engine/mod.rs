@@ -4,6 +4,7 @@
 //! the clock and the transport differ.
 
 pub mod backend;
+pub mod cyclegan;
 mod error;
 pub mod evaluate;
 pub mod gallery;

@@ -119,6 +119,9 @@ pub enum Command {
         /// Position along the second direction.
         y: f32,
     },
+    /// CycleGAN: `true` restarts the run from scratch beside a λ = 0 twin (the same settings
+    /// and seed, no cycle or identity loss) so both train side by side; `false` drops the twin.
+    Twin(bool),
     /// Gallery: the fidelity/variety trade-off: metrics of samples at several truncations,
     /// answered by [`Event::Sweep`].
     TruncationSweep,

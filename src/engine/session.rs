@@ -356,7 +356,8 @@ impl Engine {
             | Command::Interpolate { .. }
             | Command::Pad { .. }
             | Command::TruncationSweep
-            | Command::ExportSamples { .. }) => vec![unsupported(GAN_TASK.id, &other)],
+            | Command::ExportSamples { .. }
+            | Command::Twin(_)) => vec![unsupported(GAN_TASK.id, &other)],
         }
     }
 
@@ -544,6 +545,7 @@ impl Engine {
             columns: GRID_COLUMNS,
             pixels: Vec::new(),
             row_labels: row_labels.map(|rows| rows.iter().map(|d| d.to_string()).collect()),
+            captions: None,
         };
         judged_panel(&self.classifier, images, panel).await
     }

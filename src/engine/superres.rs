@@ -386,6 +386,7 @@ impl SuperRes {
                 self.model_name().into(),
                 "real".into(),
             ]),
+            captions: None,
         })
     }
 

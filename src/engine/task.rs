@@ -26,6 +26,8 @@ pub trait AssetSource {
         &'a mut self,
         device: &'a Device,
     ) -> LocalBoxFuture<'a, Result<Classifier, String>>;
+    /// Another shipped file, by its path under the site root (e.g. `data/fonts/…`).
+    fn file<'a>(&'a mut self, path: &'a str) -> LocalBoxFuture<'a, Result<Vec<u8>, String>>;
 }
 
 /// A running task: answers commands with events, and may work on its own between them.
@@ -112,8 +114,15 @@ pub const SUPERRES_TASK: TaskSpec = TaskSpec {
     start: super::superres::start_superres,
 };
 
+/// Unpaired translation between handwritten and typeset digits, with a λ = 0 twin.
+pub const CYCLEGAN_TASK: TaskSpec = TaskSpec {
+    id: super::cyclegan::ID,
+    title: "CycleGAN: handwritten ↔ typeset digits",
+    start: super::cyclegan::start_cyclegan,
+};
+
 /// Every task, by id.
-pub const TASKS: &[TaskSpec] = &[GAN_TASK, GALLERY_TASK, SUPERRES_TASK];
+pub const TASKS: &[TaskSpec] = &[GAN_TASK, GALLERY_TASK, SUPERRES_TASK, CYCLEGAN_TASK];
 
 /// The task with this id, or an [`ErrorKind::UnknownTask`] error listing the known ones.
 pub fn find_task(id: &str) -> Result<&'static TaskSpec, WorkerError> {
@@ -192,6 +201,9 @@ pub struct Panel {
     pub pixels: Vec<u8>,
     /// A label per row (e.g. the digit a conditional generator was asked for).
     pub row_labels: Option<Vec<String>>,
+    /// A caption per column, shown under the grid (e.g. each column's reconstruction error).
+    #[serde(default)]
+    pub captions: Option<Vec<String>>,
 }
 
 /// A table of scores (rows: methods, columns: measures), e.g. PSNR and SSIM of a model and of a
@@ -219,9 +231,9 @@ mod tests {
     #[test]
     fn tasks_are_found_by_id_and_unknown_ones_get_a_typed_error() {
         assert_eq!(find_task("gan").map(|t| t.id), Ok("gan"));
-        let e = find_task("cyclegan").unwrap_err();
+        let e = find_task("pix2pix").unwrap_err();
         assert_eq!(e.kind, ErrorKind::UnknownTask);
-        assert!(e.message.contains("cyclegan") && e.message.contains("gan"));
+        assert!(e.message.contains("pix2pix") && e.message.contains("cyclegan"));
         for (i, t) in TASKS.iter().enumerate() {
             assert!(TASKS[..i].iter().all(|o| o.id != t.id));
         }

@@ -178,6 +178,10 @@ impl AssetSource for Assets {
             Ok(classifier)
         })
     }
+
+    fn file<'a>(&'a mut self, path: &'a str) -> LocalBoxFuture<'a, Result<Vec<u8>, String>> {
+        Box::pin(async move { fetch_bytes(&format!("./{path}")).await })
+    }
 }
 
 /// Starts `task` on the chosen backend with `settings` (registry pairs).

@@ -620,6 +620,7 @@ pub fn GalleryView() -> impl IntoView {
                     columns: 1,
                     pixels: p.pixels[i * size..(i + 1) * size].to_vec(),
                     row_labels: None,
+                    captions: None,
                 }
             })
         })

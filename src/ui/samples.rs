@@ -103,7 +103,14 @@ pub fn ImagePanel(
                         {rows.into_iter().map(|d| view! { <span>{d}</span> }).collect_view()}
                     </div>
                 })}
-                <canvas node_ref=canvas id=canvas_id width="224" height="224"></canvas>
+                <div class="grid-column">
+                    <canvas node_ref=canvas id=canvas_id width="224" height="224"></canvas>
+                    {move || panel.with(|p| p.as_ref().and_then(|p| p.captions.clone().map(|c| (p.columns.max(1), c)))).map(|(columns, captions)| view! {
+                        <div class="captions" style=format!("grid-template-columns: repeat({columns}, 1fr)")>
+                            {captions.into_iter().map(|c| view! { <span>{c}</span> }).collect_view()}
+                        </div>
+                    })}
+                </div>
             </div>
         </figure>
     }

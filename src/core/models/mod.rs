@@ -5,6 +5,7 @@
 pub mod dcgan;
 pub mod layers;
 pub mod mlp;
+pub mod patchgan;
 
 use burn::module::{ModuleMapper, Param};
 use burn::nn::{Embedding, EmbeddingConfig};

@@ -1,0 +1,797 @@
+//! The CycleGAN task: unpaired translation between handwritten (MNIST) and typeset digits.
+//! Shows fixed held-out triplets x → G(x) → F(G(x)) and y → F(y) → G(F(y)) with each
+//! reconstruction's L1 error, the losses, and *content preservation* (the share of held-out
+//! digits the content classifier reads the same before and after translation) for the run and,
+//! on request, for a λ = 0 twin trained beside it.
+
+use std::rc::Rc;
+
+use burn::prelude::*;
+use futures::future::LocalBoxFuture;
+
+use crate::core::checkpoint::{CycleRun, load_classifier, load_cycle, save_cycle};
+use crate::core::classifier::Classifier;
+use crate::core::cyclegan::{
+    CycleConfig, CycleGenerator, CycleTrainer, STEP_SERIES, l1_per_image, same_digit,
+};
+use crate::core::data::{IMAGE_PIXELS, MnistSet, to_bytes};
+use crate::core::domains::{FONT_FILES, Typefaces};
+use crate::core::pretrained::ContentScores;
+use crate::core::settings::{parse_pairs, to_setting_pairs};
+use crate::core::train::FieldErrors;
+
+use super::error::{EngineError, read_f32};
+use super::protocol::{Command, Event, StepRecord};
+use super::task::{
+    AssetSource, ChartInfo, Panel, ScoreTable, SeriesInfo, Started, Task, TaskStart, TaskView,
+    unsupported,
+};
+
+/// Task id.
+pub const ID: &str = "cyclegan";
+/// Images of each domain kept out of training and scored.
+pub const HELD_OUT: usize = 500;
+/// Held-out images shown in each triplet panel.
+pub const PANEL_COLUMNS: usize = 8;
+/// Typeset digits rendered for domain Y.
+pub const TYPESET_DIGITS: usize = 6000;
+/// Seed of the typeset digits' digits and styles.
+pub const TYPESET_SEED: u64 = 7;
+/// The content classifier (reads handwritten and typeset digits), under the site root.
+pub const CONTENT_CLASSIFIER: &str = "weights/content-classifier.bpk";
+const TICK_BUDGET_MS: f64 = 200.0;
+const SERIES_COLORS: [&str; 7] = [
+    "#e4572e", "#2e86ab", "#e4572e", "#2e86ab", "#8e44ad", "#f18f01", "#3b8b5a",
+];
+
+/// What the CycleGAN task reports: its losses on three charts.
+pub fn cycle_view() -> TaskView {
+    let series = |ids: &[usize]| {
+        ids.iter()
+            .map(|&i| SeriesInfo {
+                name: STEP_SERIES[i].into(),
+                color: SERIES_COLORS[i].into(),
+            })
+            .collect()
+    };
+    TaskView {
+        task: ID.into(),
+        series: STEP_SERIES.iter().map(|s| s.to_string()).collect(),
+        charts: vec![
+            ChartInfo {
+                title: "Cycle and identity losses".into(),
+                help: "Mean absolute pixel error of the round trips F(G(x)) against x and G(F(y)) against y, and of the identity mappings G(y) and F(x) (on the [-1, 1] scale, unweighted). They fall as the generators learn to keep what the other one needs to undo them; all stay at 0 when λ = 0.".into(),
+                series: series(&[2, 3, 4]),
+                range: None,
+            },
+            ChartInfo {
+                title: "Adversarial losses (least squares)".into(),
+                help: "The generators' LSGAN losses mean((D(fake) − 1)²): how far G's typeset-looking digits and F's handwritten-looking ones are from being judged real. 0.25 means D scores them halfway.".into(),
+                series: series(&[0, 1]),
+                range: None,
+            },
+            ChartInfo {
+                title: "Discriminator losses".into(),
+                help: "½·(mean((D(real) − 1)²) + mean(D(fake)²)) for D_Y (typeset) and D_X (handwritten), per 7×7 patch region. Near 0.25 both are undecided; near 0 a discriminator wins.".into(),
+                series: series(&[5, 6]),
+                range: None,
+            },
+        ],
+    }
+}
+
+/// The two domains, each split into training and held-out images.
+pub struct CycleData {
+    x_train: MnistSet,
+    x_held: MnistSet,
+    y_train: MnistSet,
+    y_held: MnistSet,
+}
+
+impl CycleData {
+    /// Handwritten digits `x` and typeset digits `y`; the last [`HELD_OUT`] of each are held out.
+    pub fn new(x: &MnistSet, y: &MnistSet) -> Result<Self, String> {
+        let split = |set: &MnistSet, name: &str| {
+            if set.len() < HELD_OUT + PANEL_COLUMNS {
+                return Err(format!(
+                    "the CycleGAN needs more than {} {name} digits",
+                    HELD_OUT + PANEL_COLUMNS
+                ));
+            }
+            set.split(set.len() - HELD_OUT).map_err(|e| e.to_string())
+        };
+        let (x_train, x_held) = split(x, "handwritten")?;
+        let (y_train, y_held) = split(y, "typeset")?;
+        Ok(Self {
+            x_train,
+            x_held,
+            y_train,
+            y_held,
+        })
+    }
+
+    /// The typeset domain rendered from the shipped faces (`fonts`: the bytes of
+    /// [`FONT_FILES`], in order).
+    pub fn typeset(fonts: &[Vec<u8>]) -> Result<MnistSet, String> {
+        Typefaces::new(fonts)
+            .and_then(|faces| faces.digits(TYPESET_DIGITS, TYPESET_SEED))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The CycleGAN task's state.
+pub struct CycleGan {
+    device: Device,
+    data: Rc<CycleData>,
+    classifier: Classifier,
+    main: CycleTrainer,
+    twin: Option<CycleTrainer>,
+    running: bool,
+    pause_at: Option<u64>,
+    sample_every: u32,
+    scores_every: u32,
+    last_panel: Option<u64>,
+    last_scores: Option<u64>,
+    elapsed_ms: f64,
+    clock: fn() -> f64,
+}
+
+/// Starts the task with its settings (the defaults, with a [`Event::Rejected`], when they are
+/// invalid): fetches the digits, the fonts and the content classifier; the page then loads the
+/// pretrained networks.
+pub fn start_cyclegan(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started, String>> {
+    Box::pin(async move {
+        let digits = start.assets.digits().await?;
+        let mut fonts = Vec::with_capacity(FONT_FILES.len());
+        for f in FONT_FILES {
+            fonts.push(start.assets.file(&format!("data/fonts/{f}")).await?);
+        }
+        let typeset = CycleData::typeset(&fonts)?;
+        let classifier =
+            load_classifier(&start.assets.file(CONTENT_CLASSIFIER).await?, &start.device)
+                .map_err(|e| format!("{CONTENT_CLASSIFIER}: {e}"))?;
+        let data = CycleData::new(&digits, &typeset)?;
+        let mut events = Vec::new();
+        let config = match parse_pairs(&CycleConfig::new(), &start.settings) {
+            Ok(config) => config,
+            Err(errors) => {
+                events.push(Event::Rejected(errors));
+                CycleConfig::new()
+            }
+        };
+        let task = CycleGan::new(&start.device, data, classifier, config, start.clock)
+            .map_err(|e| e.to_string())?;
+        Ok((Box::new(task) as Box<dyn Task>, events))
+    })
+}
+
+fn twin_config(config: &CycleConfig) -> CycleConfig {
+    config.clone().with_cycle_weight(0.0)
+}
+
+impl CycleGan {
+    /// A fresh run of `config` (no twin) on `data`, judged by `classifier`.
+    pub fn new(
+        device: &Device,
+        data: CycleData,
+        classifier: Classifier,
+        config: CycleConfig,
+        clock: fn() -> f64,
+    ) -> Result<Self, FieldErrors> {
+        let main = CycleTrainer::new(config, data.x_train.len(), data.y_train.len(), device)?;
+        Ok(Self {
+            device: device.clone(),
+            data: Rc::new(data),
+            classifier,
+            main,
+            twin: None,
+            running: false,
+            pause_at: None,
+            sample_every: 20,
+            scores_every: 200,
+            last_panel: None,
+            last_scores: None,
+            elapsed_ms: 0.0,
+            clock,
+        })
+    }
+
+    fn trainer(&self, config: CycleConfig) -> Result<CycleTrainer, FieldErrors> {
+        CycleTrainer::new(
+            config,
+            self.data.x_train.len(),
+            self.data.y_train.len(),
+            &self.device,
+        )
+    }
+
+    /// The run.
+    pub fn main(&self) -> &CycleTrainer {
+        &self.main
+    }
+
+    /// The λ = 0 twin, when one trains beside the run.
+    pub fn twin(&self) -> Option<&CycleTrainer> {
+        self.twin.as_ref()
+    }
+
+    /// Starts both afresh: the run with `config`, and a twin when `twin` is set.
+    pub fn restart(&mut self, config: CycleConfig, twin: bool) -> Result<(), FieldErrors> {
+        let main = self.trainer(config.clone())?;
+        let twin = if twin {
+            Some(self.trainer(twin_config(&config))?)
+        } else {
+            None
+        };
+        self.replace(main, twin);
+        Ok(())
+    }
+
+    fn replace(&mut self, main: CycleTrainer, twin: Option<CycleTrainer>) {
+        self.main = main;
+        self.twin = twin;
+        self.running = false;
+        self.last_panel = None;
+        self.last_scores = None;
+        self.elapsed_ms = 0.0;
+    }
+
+    fn started(&self) -> Event {
+        Event::Started {
+            view: cycle_view(),
+            settings: to_setting_pairs(self.main.config()),
+            step: self.main.steps(),
+        }
+    }
+
+    async fn fresh_state(&mut self) -> Vec<Event> {
+        let mut events = vec![self.started()];
+        events.extend(self.panel_events().await);
+        events.extend(self.scores_event().await);
+        events
+    }
+
+    /// Handles one command.
+    pub async fn handle(&mut self, command: Command) -> Vec<Event> {
+        match command {
+            Command::Reset(settings) => {
+                let twin = self.twin.is_some();
+                match parse_pairs(&CycleConfig::new(), &settings)
+                    .and_then(|c| self.restart(c, twin))
+                {
+                    Ok(()) => {
+                        let mut events = vec![Event::Running(false)];
+                        events.extend(self.fresh_state().await);
+                        events
+                    }
+                    Err(errors) => vec![Event::Rejected(errors)],
+                }
+            }
+            Command::Twin(on) => {
+                if on {
+                    if let Err(errors) = self.restart(self.main.config().clone(), true) {
+                        return vec![Event::Rejected(errors)];
+                    }
+                } else {
+                    self.twin = None;
+                    self.last_scores = None;
+                }
+                let mut events = vec![Event::Running(false)];
+                events.extend(self.fresh_state().await);
+                events
+            }
+            Command::Update(settings) => {
+                let requested = match parse_pairs(self.main.config(), &settings) {
+                    Ok(c) => c,
+                    Err(errors) => return vec![Event::Rejected(errors)],
+                };
+                let mut result = self.main.update_live(&requested);
+                if let (Ok(()), Some(twin)) = (&result, self.twin.as_mut()) {
+                    result = twin.update_live(&twin_config(&requested));
+                }
+                match result {
+                    Ok(()) => vec![Event::Applied {
+                        view: cycle_view(),
+                        settings: to_setting_pairs(self.main.config()),
+                    }],
+                    Err(errors) => vec![Event::Rejected(errors)],
+                }
+            }
+            Command::Start => {
+                self.running = true;
+                vec![Event::Running(true)]
+            }
+            Command::Pause => {
+                self.running = false;
+                let mut events = vec![Event::Running(false)];
+                if self.last_panel != Some(self.main.steps()) {
+                    events.extend(self.panel_events().await);
+                }
+                events
+            }
+            Command::Step => {
+                if self.running {
+                    return Vec::new();
+                }
+                let mut events = self.train_for(0.0).await;
+                events.extend(self.panel_events().await);
+                events
+            }
+            Command::PauseAt(at) => {
+                self.pause_at = at;
+                Vec::new()
+            }
+            Command::SampleEvery(n) => {
+                self.sample_every = n.max(1);
+                Vec::new()
+            }
+            Command::MetricsEvery(n) => {
+                self.scores_every = n;
+                Vec::new()
+            }
+            Command::Evaluate => self.scores_event().await,
+            Command::SaveCheckpoint => match self.checkpoint() {
+                Ok(bytes) => vec![Event::Checkpoint {
+                    step: self.main.steps(),
+                    file_name: self.file_name(),
+                    bytes,
+                }],
+                Err(e) => vec![Event::Error(e.into())],
+            },
+            Command::LoadCheckpoint { bytes } => match self.load(&bytes) {
+                Ok(()) => {
+                    let mut events = vec![Event::Running(false)];
+                    events.extend(self.fresh_state().await);
+                    events
+                }
+                Err(e) => vec![Event::Error(e.into())],
+            },
+            other => vec![unsupported(ID, &other)],
+        }
+    }
+
+    /// A file name that says what the run is.
+    pub fn file_name(&self) -> String {
+        let c = self.main.config();
+        format!(
+            "cyclegan-lambda{}{}-step{}.bpk",
+            c.cycle_weight,
+            if self.twin.is_some() { "-twin" } else { "" },
+            self.main.steps()
+        )
+    }
+
+    /// The run's (and the twin's) networks as a CycleGAN file.
+    ///
+    /// Reads weights synchronously: call it natively or on the CPU backend.
+    pub fn checkpoint(&self) -> Result<Vec<u8>, EngineError> {
+        let (g, d) = (self.main.generators(), self.main.discriminators());
+        let twin = self
+            .twin
+            .as_ref()
+            .map(|t| (t.generators(), t.discriminators()));
+        Ok(save_cycle(
+            (self.main.config(), self.main.steps(), &g, Some(&d)),
+            self.twin
+                .as_ref()
+                .zip(twin.as_ref())
+                .map(|(t, (g, d))| (t.config(), t.steps(), g, Some(d))),
+        )?)
+    }
+
+    /// Continues from a CycleGAN file (fresh optimisers; fresh discriminators where it holds
+    /// none); on error the current runs are kept.
+    pub fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
+        // Loaded straight onto the training (autodiff) device, so the parameters stay tracked.
+        let file = load_cycle(bytes, &self.device.clone().autodiff())?;
+        let restore = |run: CycleRun| -> Result<CycleTrainer, EngineError> {
+            Ok(self
+                .trainer(run.config)
+                .map_err(|e: FieldErrors| {
+                    EngineError::Checkpoint(crate::core::checkpoint::CheckpointError::Config(
+                        e.to_string(),
+                    ))
+                })?
+                .with_networks(run.nets.generators, run.nets.discriminators, run.steps))
+        };
+        let main = restore(file.main)?;
+        let twin = file.twin.map(restore).transpose()?;
+        self.replace(main, twin);
+        Ok(())
+    }
+
+    /// While running: trains for about 200 ms, then reports (the panels and scores when due).
+    pub async fn tick(&mut self) -> Vec<Event> {
+        if !self.running {
+            return Vec::new();
+        }
+        let mut events = self.train_for(TICK_BUDGET_MS).await;
+        let step = self.main.steps();
+        if self
+            .last_panel
+            .is_none_or(|last| step >= last + self.sample_every as u64)
+        {
+            events.extend(self.panel_events().await);
+        }
+        if self.scores_every > 0 && step >= self.last_scores.unwrap_or(0) + self.scores_every as u64
+        {
+            events.extend(self.scores_event().await);
+        }
+        if self.pause_at.is_some_and(|at| step >= at) {
+            self.running = false;
+            events.extend(self.panel_events().await);
+            events.extend(self.scores_event().await);
+            events.push(Event::Running(false));
+        }
+        events
+    }
+
+    /// Trains at least one step (of the run and of its twin) and until `budget_ms` has passed.
+    pub async fn train_for(&mut self, budget_ms: f64) -> Vec<Event> {
+        let start = (self.clock)();
+        let mut records = Vec::new();
+        loop {
+            let stats = self.main.step(&self.data.x_train, &self.data.y_train);
+            if let Some(twin) = self.twin.as_mut() {
+                // The twin's statistics are not charted; its content preservation is scored.
+                let _ = twin.step(&self.data.x_train, &self.data.y_train);
+            }
+            match read_f32(stats).await {
+                Ok(values) if values.len() == STEP_SERIES.len() => records.push(StepRecord {
+                    step: self.main.steps(),
+                    values,
+                }),
+                Ok(values) => {
+                    self.running = false;
+                    let e = EngineError::Shape(format!("{} step statistics", values.len()));
+                    return vec![Event::Error(e.into()), Event::Running(false)];
+                }
+                Err(e) => {
+                    self.running = false;
+                    return vec![Event::Error(e.into()), Event::Running(false)];
+                }
+            }
+            let at_limit = self.pause_at.is_some_and(|at| self.main.steps() >= at);
+            if at_limit || (self.clock)() - start >= budget_ms {
+                break;
+            }
+        }
+        let spent = ((self.clock)() - start).max(1e-3);
+        self.elapsed_ms += spent;
+        let steps_per_sec = records.len() as f32 / (spent as f32 / 1000.0);
+        let batch = self.main.config().batch_size as f32;
+        vec![Event::Progress {
+            records,
+            steps_per_sec,
+            // Each step translates a batch of each domain (and back).
+            images_per_sec: steps_per_sec * batch * 2.0,
+            elapsed_ms: self.elapsed_ms,
+        }]
+    }
+
+    async fn panel_events(&mut self) -> Vec<Event> {
+        self.last_panel = Some(self.main.steps());
+        match self.panels().await {
+            Ok(panels) => panels
+                .into_iter()
+                .map(|panel| Event::Panel { panel, stats: None })
+                .collect(),
+            Err(e) => vec![Event::Error(e.into())],
+        }
+    }
+
+    /// The triplet panels of the run (`cycle-x`, `cycle-y`) and of the twin (`twin-x`,
+    /// `twin-y`): the first held-out images of each domain, their translations and their
+    /// round trips, each round trip's L1 error under its column.
+    pub async fn panels(&self) -> Result<Vec<Panel>, EngineError> {
+        let indices: Vec<usize> = (0..PANEL_COLUMNS).collect();
+        let (x, _) = self.data.x_held.batch(&indices, &self.device);
+        let (y, _) = self.data.y_held.batch(&indices, &self.device);
+        let mut panels = Vec::new();
+        let runs = std::iter::once(("cycle", "", &self.main))
+            .chain(self.twin.as_ref().map(|t| ("twin", " (λ = 0 twin)", t)));
+        for (prefix, suffix, trainer) in runs {
+            let nets = trainer.generators();
+            let step = trainer.steps();
+            for (side, images, there, back, rows) in [
+                (
+                    "x",
+                    &x,
+                    &nets.g,
+                    &nets.f,
+                    ["x (handwritten)", "G(x)", "F(G(x))"],
+                ),
+                (
+                    "y",
+                    &y,
+                    &nets.f,
+                    &nets.g,
+                    ["y (typeset)", "F(y)", "G(F(y))"],
+                ),
+            ] {
+                panels.push(triplet(images.clone(), there, back).await.map(
+                    |(pixels, errors)| Panel {
+                        name: format!("{prefix}-{side}"),
+                        title: format!("{} → {} → {}{suffix}", rows[0], rows[1], rows[2]),
+                        step,
+                        side: crate::core::data::IMAGE_SIDE,
+                        columns: PANEL_COLUMNS,
+                        pixels,
+                        row_labels: Some(rows.iter().map(|r| r.to_string()).collect()),
+                        captions: Some(errors.iter().map(|e| format!("{e:.3}")).collect()),
+                    },
+                )?);
+            }
+        }
+        Ok(panels)
+    }
+
+    async fn scores_event(&mut self) -> Vec<Event> {
+        self.last_scores = Some(self.main.steps());
+        match self.scores().await {
+            Ok(table) => vec![Event::Scores(table)],
+            Err(e) => vec![Event::Error(e.into())],
+        }
+    }
+
+    /// Content preservation and round-trip error of the run (and the twin) on every held-out
+    /// image of both domains.
+    pub async fn content(&self, trainer: &CycleTrainer) -> Result<ContentScores, EngineError> {
+        let nets = trainer.generators();
+        let (kept_xy, cycle_x) = kept(
+            &self.classifier,
+            &self.data.x_held,
+            &nets.g,
+            &nets.f,
+            &self.device,
+        )
+        .await?;
+        let (kept_yx, cycle_y) = kept(
+            &self.classifier,
+            &self.data.y_held,
+            &nets.f,
+            &nets.g,
+            &self.device,
+        )
+        .await?;
+        Ok(ContentScores {
+            kept_xy,
+            kept_yx,
+            cycle_x,
+            cycle_y,
+        })
+    }
+
+    /// The score table: one row for the run, one for the twin.
+    pub async fn scores(&self) -> Result<ScoreTable, EngineError> {
+        let row = |name: String, s: ContentScores| {
+            (
+                name,
+                vec![s.kept_xy * 100.0, s.kept_yx * 100.0, s.cycle_x, s.cycle_y],
+            )
+        };
+        let mut rows = vec![row(
+            format!("λ = {}", self.main.config().cycle_weight),
+            self.content(&self.main).await?,
+        )];
+        if let Some(twin) = &self.twin {
+            rows.push(row("λ = 0 twin".into(), self.content(twin).await?));
+        }
+        Ok(ScoreTable {
+            name: "content".into(),
+            title: format!("Content preservation ({} held-out digits per domain)", HELD_OUT),
+            help: "The share of held-out digits that the content classifier (trained on handwritten and typeset digits, 97.6% / 99.8% accurate) reads as the same digit before and after translation, in each direction, and the mean L1 error of each round trip. Without the cycle loss (λ = 0) nothing ties the translation to its input's digit.".into(),
+            step: self.main.steps(),
+            columns: vec![
+                "digit kept x→y (%)".into(),
+                "digit kept y→x (%)".into(),
+                "cycle L1 x".into(),
+                "cycle L1 y".into(),
+            ],
+            rows,
+        })
+    }
+}
+
+/// Pixels of `images`, `there(images)` and `back(there(images))` as three rows, and each
+/// round trip's L1 error.
+async fn triplet(
+    images: Tensor<4>,
+    there: &CycleGenerator,
+    back: &CycleGenerator,
+) -> Result<(Vec<u8>, Vec<f32>), EngineError> {
+    let translated = there.forward(images.clone());
+    let round = back.forward(translated.clone());
+    let errors = l1_per_image(round.clone(), images.clone());
+    let n = images.dims()[0];
+    let values = read_f32(Tensor::cat(vec![images, translated, round], 0)).await?;
+    if values.len() != 3 * n * IMAGE_PIXELS {
+        return Err(EngineError::Shape(format!("{} pixels", values.len())));
+    }
+    let errors = read_f32(errors.reshape([n, 1, 1, 1])).await?;
+    Ok((to_bytes(&values), errors))
+}
+
+/// Share of `set` whose digit survives `there`, and the mean round-trip L1 error through `back`.
+async fn kept(
+    classifier: &Classifier,
+    set: &MnistSet,
+    there: &CycleGenerator,
+    back: &CycleGenerator,
+    device: &Device,
+) -> Result<(f32, f32), EngineError> {
+    let all: Vec<usize> = (0..set.len()).collect();
+    let (mut same, mut count, mut l1_sum) = (0.0f64, 0.0f64, 0.0f64);
+    for chunk in all.chunks(100) {
+        let (images, _) = set.batch(chunk, device);
+        let translated = there.forward(images.clone());
+        let round = back.forward(translated.clone());
+        let l1 = l1_per_image(round, images.clone()).sum();
+        let counts = same_digit(classifier, images, translated).float();
+        let values = read_f32(Tensor::cat(vec![counts, l1], 0)).await?;
+        let [s, n, e] = values[..] else {
+            return Err(EngineError::Shape(format!("{} scores", values.len())));
+        };
+        same += s as f64;
+        count += n as f64;
+        l1_sum += e as f64;
+    }
+    let n = count.max(1.0);
+    Ok(((same / n) as f32, (l1_sum / n) as f32))
+}
+
+impl Task for CycleGan {
+    fn announce(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
+        Box::pin(self.fresh_state())
+    }
+
+    fn handle<'a>(
+        &'a mut self,
+        command: Command,
+        _assets: &'a mut dyn AssetSource,
+    ) -> LocalBoxFuture<'a, Vec<Event>> {
+        Box::pin(CycleGan::handle(self, command))
+    }
+
+    fn is_running(&self) -> bool {
+        self.running
+    }
+
+    fn tick(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
+        Box::pin(CycleGan::tick(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::protocol::ErrorKind;
+
+    fn clock() -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0)
+    }
+
+    fn bars(n: usize, width: usize) -> MnistSet {
+        let mut pixels = vec![0u8; n * IMAGE_PIXELS];
+        for i in 0..n {
+            let x0 = 4 + i % 14;
+            for y in 4..24 {
+                for x in x0..(x0 + width).min(28) {
+                    pixels[i * IMAGE_PIXELS + y * 28 + x] = 255;
+                }
+            }
+        }
+        MnistSet::from_parts((0..n).map(|i| (i % 10) as u8).collect(), pixels).unwrap()
+    }
+
+    fn task() -> CycleGan {
+        let device = Device::default();
+        let data = CycleData::new(&bars(HELD_OUT + 20, 2), &bars(HELD_OUT + 20, 5)).unwrap();
+        let config = CycleConfig::new()
+            .with_channels(2)
+            .with_blocks(0)
+            .with_batch_size(2);
+        let classifier = load_classifier(
+            &std::fs::read(format!("www/{CONTENT_CLASSIFIER}")).unwrap(),
+            &device,
+        )
+        .unwrap();
+        CycleGan::new(&device, data, classifier, config, clock).unwrap()
+    }
+
+    fn panels(events: &[Event]) -> Vec<String> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Panel { panel, .. } => Some(panel.name.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn score_rows(events: &[Event]) -> Option<usize> {
+        events.iter().find_map(|e| match e {
+            Event::Scores(t) => Some(t.rows.len()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn triplets_scores_twin_and_files() {
+        let mut task = task();
+        let events = pollster::block_on(task.fresh_state());
+        assert!(matches!(events[0], Event::Started { step: 0, .. }));
+        assert_eq!(panels(&events), ["cycle-x", "cycle-y"]);
+        let Event::Panel { panel, .. } = &events[1] else {
+            panic!("{:?}", events[1])
+        };
+        assert_eq!(panel.pixels.len(), 3 * PANEL_COLUMNS * IMAGE_PIXELS);
+        assert_eq!(panel.captions.as_ref().map(Vec::len), Some(PANEL_COLUMNS));
+        assert_eq!(score_rows(&events), Some(1));
+        // The twin: both restart, four panels, two score rows, and both step.
+        let events = pollster::block_on(task.handle(Command::Twin(true)));
+        assert_eq!(panels(&events), ["cycle-x", "cycle-y", "twin-x", "twin-y"]);
+        assert_eq!(score_rows(&events), Some(2));
+        let events = pollster::block_on(task.handle(Command::Step));
+        assert!(
+            matches!(&events[0], Event::Progress { records, .. } if records.len() == 1 && records[0].values.len() == STEP_SERIES.len())
+        );
+        assert_eq!(task.twin().map(|t| t.steps()), Some(1));
+        assert_eq!(task.twin().map(|t| t.config().cycle_weight), Some(0.0));
+        // Live settings reach both, and the twin keeps λ = 0.
+        let events = pollster::block_on(task.handle(Command::Update(vec![
+            ("lr_g".into(), "0.001".into()),
+            ("cycle_weight".into(), "5".into()),
+        ])));
+        assert!(matches!(&events[0], Event::Applied { .. }));
+        assert_eq!(
+            task.twin()
+                .map(|t| (t.config().lr_g, t.config().cycle_weight)),
+            Some((0.001, 0.0))
+        );
+        assert_eq!(task.main().config().cycle_weight, 5.0);
+        // Files keep both runs.
+        let bytes = task.checkpoint().unwrap();
+        let before = pollster::block_on(task.scores()).unwrap();
+        let mut other = self::task();
+        other.load(&bytes).unwrap();
+        assert_eq!(other.main().steps(), 1);
+        assert!(other.twin().is_some());
+        assert_eq!(
+            pollster::block_on(other.scores()).unwrap().rows,
+            before.rows
+        );
+        assert!(task.file_name().contains("twin"));
+        // A wrong file is refused and the runs are kept.
+        let events = pollster::block_on(other.handle(Command::LoadCheckpoint {
+            bytes: vec![1, 2, 3],
+        }));
+        assert!(matches!(&events[0], Event::Error(e) if e.kind == ErrorKind::Checkpoint));
+        assert!(other.twin().is_some());
+        let events = pollster::block_on(
+            other.handle(Command::Reset(vec![("batch_size".into(), "0".into())])),
+        );
+        assert!(matches!(&events[0], Event::Rejected(_)));
+        assert_eq!(other.main().steps(), 1);
+        // Dropping the twin keeps the run.
+        let events = pollster::block_on(other.handle(Command::Twin(false)));
+        assert_eq!(panels(&events), ["cycle-x", "cycle-y"]);
+        assert_eq!(other.main().steps(), 1);
+        let events = pollster::block_on(other.handle(Command::Generate { seed: 1 }));
+        assert!(matches!(&events[0], Event::Error(e) if e.kind == ErrorKind::Unsupported));
+    }
+
+    #[test]
+    fn the_typeset_domain_is_rendered_from_the_shipped_faces() {
+        let fonts: Vec<Vec<u8>> = FONT_FILES
+            .iter()
+            .map(|f| std::fs::read(format!("www/data/fonts/{f}")).unwrap())
+            .collect();
+        let set = CycleData::typeset(&fonts).unwrap();
+        assert_eq!(set.len(), TYPESET_DIGITS);
+        assert!(CycleData::typeset(&[]).is_err());
+    }
+}
