@@ -194,3 +194,50 @@ fn the_content_classifier_reads_both_domains() {
         assert!(acc >= 0.97, "{name}: {acc}");
     }
 }
+
+#[test]
+fn the_shipped_cyclegan_reproduces_its_card_and_its_twin_forgets_the_digit() {
+    use gan_playground::core::cyclegan::CycleConfig;
+    use gan_playground::core::domains::FONT_FILES;
+    use gan_playground::core::pretrained::CycleCard;
+    use gan_playground::engine::cyclegan::{CONTENT_CLASSIFIER, CycleData, CycleGan, HELD_OUT};
+    let card: CycleCard = serde_json::from_slice(
+        &fs::read(Path::new(DIR).join("cyclegan.json")).expect("the CycleGAN's card is shipped"),
+    )
+    .expect("the card parses");
+    let bytes = fs::read(Path::new(DIR).join(&card.file)).expect("the CycleGAN's file");
+    assert_eq!(bytes.len() as u64, card.bytes);
+    assert!(bytes.len() <= 2_000_000, "{} bytes", bytes.len());
+    let device = Device::flex();
+    let www = concat!(env!("CARGO_MANIFEST_DIR"), "/www");
+    let fonts: Vec<Vec<u8>> = FONT_FILES
+        .iter()
+        .map(|f| fs::read(format!("{www}/data/fonts/{f}")).expect("a font"))
+        .collect();
+    let data = MnistSet::decode(include_bytes!("../www/data/mnist.bin")).expect("data");
+    let typeset = CycleData::typeset(&fonts).expect("typeset digits");
+    let classifier = load_classifier(
+        &fs::read(format!("{www}/{CONTENT_CLASSIFIER}")).expect("the content classifier"),
+        &device,
+    )
+    .expect("it loads");
+    let mut task = CycleGan::new(
+        &device,
+        CycleData::new(&data, &typeset).expect("domains"),
+        classifier,
+        CycleConfig::new(),
+        || 0.0,
+    )
+    .expect("task");
+    task.load(&bytes).expect("the networks load");
+    assert_eq!(task.main().steps(), card.steps);
+    assert_eq!(card.held_out, HELD_OUT);
+    let model = pollster::block_on(task.content(task.main())).expect("scores");
+    let twin = task.twin().expect("the file holds the twin");
+    let twin = pollster::block_on(task.content(twin)).expect("scores");
+    assert_eq!(Some(twin), card.twin, "the twin's scores are the card's");
+    assert_eq!(model, card.model, "the run's scores are the card's");
+    // The cycle loss keeps the digit; its λ = 0 twin, trained alike, does not.
+    assert!(model.kept_xy >= 0.9 && model.kept_yx >= 0.9, "{model:?}");
+    assert!(twin.kept_xy < 0.4 && twin.kept_yx < 0.4, "{twin:?}");
+}

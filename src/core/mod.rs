@@ -6,6 +6,7 @@ pub mod checkpoint;
 pub mod classifier;
 pub mod cyclegan;
 pub mod data;
+pub mod digit_input;
 pub mod domains;
 pub mod image_metrics;
 pub mod latent;

@@ -280,6 +280,13 @@ impl CycleGan {
                 events.extend(self.fresh_state().await);
                 events
             }
+            Command::Translate(pixels) => match self.translate(&pixels).await {
+                Ok(panels) => panels
+                    .into_iter()
+                    .map(|panel| Event::Panel { panel, stats: None })
+                    .collect(),
+                Err(e) => vec![Event::Error(e.into())],
+            },
             Command::Update(settings) => {
                 let requested = match parse_pairs(self.main.config(), &settings) {
                     Ok(c) => c,
@@ -522,6 +529,66 @@ impl CycleGan {
                     },
                 )?);
             }
+        }
+        Ok(panels)
+    }
+
+    /// One digit (28×28 grey bytes, white on black) translated both ways by the run (panel
+    /// `drawn`) and by the twin (`drawn-twin`): the digit, G(·), F(G(·)), F(·), G(F(·)), each
+    /// captioned with the digit the content classifier reads.
+    pub async fn translate(&self, pixels: &[u8]) -> Result<Vec<Panel>, EngineError> {
+        if pixels.len() != IMAGE_PIXELS {
+            return Err(EngineError::Shape(format!(
+                "a digit to translate has 28×28 = {IMAGE_PIXELS} grey values, not {}",
+                pixels.len()
+            )));
+        }
+        let input = MnistSet::from_parts(vec![0], pixels.to_vec())
+            .map_err(|e| EngineError::Shape(e.to_string()))?;
+        let (x, _) = input.batch(&[0], &self.device);
+        let mut panels = Vec::new();
+        let runs = std::iter::once(("drawn", "", &self.main)).chain(
+            self.twin
+                .as_ref()
+                .map(|t| ("drawn-twin", " (λ = 0 twin)", t)),
+        );
+        for (name, suffix, trainer) in runs {
+            let nets = trainer.generators();
+            let g = nets.g.forward(x.clone());
+            let f = nets.f.forward(x.clone());
+            let images = Tensor::cat(
+                vec![
+                    x.clone(),
+                    g.clone(),
+                    nets.f.forward(g),
+                    f.clone(),
+                    nets.g.forward(f),
+                ],
+                0,
+            );
+            let reads = self
+                .classifier
+                .forward(images.clone().clamp(-1.0, 1.0))
+                .argmax(1);
+            let values = read_f32(images).await?;
+            let reads = read_f32(reads.float().reshape([5, 1, 1, 1])).await?;
+            let captions = ["yours", "G", "F∘G", "F", "G∘F"]
+                .iter()
+                .zip(&reads)
+                .map(|(what, d)| format!("{what}: {d:.0}"))
+                .collect();
+            panels.push(Panel {
+                name: name.into(),
+                title: format!(
+                    "Your digit, G(·) as typeset, F(G(·)), F(·) as handwriting, G(F(·)){suffix}"
+                ),
+                step: trainer.steps(),
+                side: crate::core::data::IMAGE_SIDE,
+                columns: 5,
+                pixels: to_bytes(&values),
+                row_labels: None,
+                captions: Some(captions),
+            });
         }
         Ok(panels)
     }
@@ -776,6 +843,23 @@ mod tests {
         );
         assert!(matches!(&events[0], Event::Rejected(_)));
         assert_eq!(other.main().steps(), 1);
+        // A digit is translated both ways by both runs; a wrong-sized one is refused.
+        let events =
+            pollster::block_on(other.handle(Command::Translate(bars(1, 3).image(0).to_vec())));
+        assert_eq!(panels(&events), ["drawn", "drawn-twin"]);
+        let Event::Panel { panel, .. } = &events[0] else {
+            panic!("{:?}", events[0])
+        };
+        assert_eq!(panel.pixels.len(), 5 * IMAGE_PIXELS);
+        assert_eq!(panel.pixels[..IMAGE_PIXELS], bars(1, 3).image(0)[..]);
+        assert!(
+            panel
+                .captions
+                .as_ref()
+                .is_some_and(|c| c.len() == 5 && c[0].starts_with("yours: "))
+        );
+        let events = pollster::block_on(other.handle(Command::Translate(vec![0; 10])));
+        assert!(matches!(&events[0], Event::Error(e) if e.message.contains("784")));
         // Dropping the twin keeps the run.
         let events = pollster::block_on(other.handle(Command::Twin(false)));
         assert_eq!(panels(&events), ["cycle-x", "cycle-y"]);

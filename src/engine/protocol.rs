@@ -122,6 +122,9 @@ pub enum Command {
     /// CycleGAN: `true` restarts the run from scratch beside a λ = 0 twin (the same settings
     /// and seed, no cycle or identity loss) so both train side by side; `false` drops the twin.
     Twin(bool),
+    /// CycleGAN: translate one 28×28 digit (grey bytes, 0 = black, white ink) both ways,
+    /// answered by the `drawn` panel (and `drawn-twin` when a twin races).
+    Translate(Vec<u8>),
     /// Gallery: the fidelity/variety trade-off: metrics of samples at several truncations,
     /// answered by [`Event::Sweep`].
     TruncationSweep,

@@ -357,7 +357,8 @@ impl Engine {
             | Command::Pad { .. }
             | Command::TruncationSweep
             | Command::ExportSamples { .. }
-            | Command::Twin(_)) => vec![unsupported(GAN_TASK.id, &other)],
+            | Command::Twin(_)
+            | Command::Translate(_)) => vec![unsupported(GAN_TASK.id, &other)],
         }
     }
 

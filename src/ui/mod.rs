@@ -5,10 +5,13 @@
 mod bridge;
 pub mod chart;
 pub mod controls;
+mod cycle;
+mod draw_pad;
 mod gallery;
 mod home;
 pub mod options;
 mod samples;
+mod scores;
 mod session;
 mod superres;
 mod task_form;
@@ -17,6 +20,7 @@ mod train;
 
 use leptos::prelude::*;
 
+use cycle::{CycleSession, CycleView};
 use gallery::{GallerySession, GalleryView};
 use home::Home;
 use options::{PageOptions, Route};
@@ -55,6 +59,20 @@ impl Handoff {
     }
 }
 
+/// The session in `slot`, started (under `owner`, so it outlives the view) the first time.
+fn lazy<S: Copy + Send + Sync + 'static>(
+    slot: StoredValue<Option<S>>,
+    owner: &Option<Owner>,
+    start: fn() -> S,
+) -> S {
+    if let Some(s) = slot.get_value() {
+        return s;
+    }
+    let s = owner.as_ref().map_or_else(start, |o| o.with(start));
+    slot.set_value(Some(s));
+    s
+}
+
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -82,18 +100,10 @@ pub fn App() -> impl IntoView {
         gallery.set_value(Some(g));
         g
     };
-    let superres_owner = owner.clone();
-    let superres_session = move || {
-        if let Some(s) = superres.get_value() {
-            return s;
-        }
-        let start = SuperResSession::start;
-        let s = superres_owner
-            .as_ref()
-            .map_or_else(start, |o| o.with(start));
-        superres.set_value(Some(s));
-        s
-    };
+    let cycle = StoredValue::new(None::<CycleSession>);
+    let (superres_owner, cycle_owner) = (owner.clone(), owner.clone());
+    let superres_session = move || lazy(superres, &superres_owner, SuperResSession::start);
+    let cycle_session = move || lazy(cycle, &cycle_owner, CycleSession::start);
     let train_session = move || {
         if let Some(s) = session.get_value() {
             return s;
@@ -149,6 +159,10 @@ pub fn App() -> impl IntoView {
             Route::Superres => {
                 provide_context(superres_session());
                 view! { <SuperResView /> }.into_any()
+            }
+            Route::Cycle => {
+                provide_context(cycle_session());
+                view! { <CycleView /> }.into_any()
             }
         }}
         <footer>

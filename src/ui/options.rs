@@ -21,11 +21,13 @@ pub enum Route {
     Gallery,
     /// `#/superres`: upscale digits with a GAN, against bicubic upsampling.
     Superres,
+    /// `#/cycle`: CycleGAN between handwritten and typeset digits, with a λ = 0 twin.
+    Cycle,
 }
 
 impl Route {
     /// Every view with a card on the home page, in display order.
-    pub const DEMOS: [Route; 3] = [Route::Gallery, Route::Train, Route::Superres];
+    pub const DEMOS: [Route; 4] = [Route::Gallery, Route::Train, Route::Cycle, Route::Superres];
 
     /// The hash path (`/train`).
     pub fn path(self) -> &'static str {
@@ -34,6 +36,7 @@ impl Route {
             Route::Train => "/train",
             Route::Gallery => "/gallery",
             Route::Superres => "/superres",
+            Route::Cycle => "/cycle",
         }
     }
 
@@ -44,6 +47,7 @@ impl Route {
             "/train" => Some(Route::Train),
             "/gallery" => Some(Route::Gallery),
             "/superres" => Some(Route::Superres),
+            "/cycle" => Some(Route::Cycle),
             _ => None,
         }
     }
@@ -55,6 +59,7 @@ impl Route {
             Route::Train => "Train a GAN",
             Route::Gallery => "Gallery",
             Route::Superres => "Super-resolution",
+            Route::Cycle => "CycleGAN",
         }
     }
 
@@ -67,6 +72,9 @@ impl Route {
             }
             Route::Gallery => {
                 "Play with generators trained by this project: fresh samples by seed, the truncation trick, interpolation between two samples, a latent pad, digits on demand, and exports."
+            }
+            Route::Cycle => {
+                "Translate handwritten digits into typeset ones and back with two generators that never see a pair; race a twin without the cycle loss and watch it forget which digit it was given."
             }
             Route::Superres => {
                 "Bring 7×7 digits back to 28×28 with an SRGAN-style generator, beside bicubic upsampling and the real digit, with PSNR and SSIM; train it further or from scratch in the tab."

@@ -8,11 +8,11 @@ use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 
 use super::chart::{LineChart, Series};
-use super::gallery::fetch_buffer;
 use super::samples::{ImagePanel, read_chosen_file};
+use super::scores::ScoreTableView;
 use super::session::{History, save_arrived};
 use super::task_form::task_settings;
-use super::task_worker::TaskWorker;
+use super::task_worker::{TaskWorker, fetch_pretrained};
 use crate::core::pretrained::SrCard;
 use crate::core::superres::SrConfig;
 use crate::core::train::FieldError;
@@ -119,21 +119,8 @@ impl SuperResSession {
     pub fn open_pretrained(&self) {
         let session = *self;
         wasm_bindgen_futures::spawn_local(async move {
-            let card = match fetch_buffer(CARD_URL).await.and_then(|b| {
-                serde_json::from_slice::<SrCard>(&js_sys::Uint8Array::new(&b).to_vec())
-                    .map_err(|e| format!("{CARD_URL}: {e}"))
-            }) {
-                Ok(card) => card,
-                Err(e) => {
-                    session.notice.set(None);
-                    session.error.set(Some(format!(
-                        "The pretrained upscaler could not be loaded ({e}); these networks are untrained: press Train."
-                    )));
-                    return;
-                }
-            };
-            match fetch_buffer(&format!("./pretrained/{}", card.file)).await {
-                Ok(buffer) => {
+            match fetch_pretrained::<SrCard>(CARD_URL, |c| &c.file).await {
+                Ok((card, buffer)) => {
                     session.load(
                         format!("the pretrained upscaler ({} steps)", card.steps),
                         buffer,
@@ -143,7 +130,7 @@ impl SuperResSession {
                 Err(e) => {
                     session.notice.set(None);
                     session.error.set(Some(format!(
-                        "The pretrained upscaler could not be downloaded ({e}); these networks are untrained: press Train."
+                        "The pretrained upscaler could not be loaded ({e}); these networks are untrained: press Train."
                     )));
                 }
             }
@@ -218,44 +205,6 @@ impl SuperResSession {
             }
             _ => {}
         }
-    }
-}
-
-fn slug(text: &str) -> String {
-    text.chars()
-        .take_while(|c| *c != '(')
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
-
-/// The scores as a table; cells have ids `score-{row}-{column}` (e.g. `score-gan-ssim`).
-#[component]
-fn ScoreTableView(table: Signal<Option<ScoreTable>>) -> impl IntoView {
-    move || {
-        table.get().map(|t| {
-            view! {
-                <figure class="scores" title=t.help.clone()>
-                    <figcaption>{t.title.clone()} " " <span class="muted">{format!("(step {})", t.step)}</span></figcaption>
-                    <table id="sr-scores">
-                        <thead><tr><th></th>{t.columns.iter().map(|c| view! { <th>{c.clone()}</th> }).collect_view()}</tr></thead>
-                        <tbody>
-                            {t.rows.iter().map(|(name, values)| {
-                                let row = slug(name);
-                                view! {
-                                    <tr>
-                                        <th>{name.clone()}</th>
-                                        {values.iter().zip(&t.columns).map(|(v, c)| view! {
-                                            <td id=format!("score-{row}-{}", slug(c))>{format!("{v:.3}")}</td>
-                                        }).collect_view()}
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </figure>
-            }
-        })
     }
 }
 
@@ -360,7 +309,7 @@ pub fn SuperResView() -> impl IntoView {
             <section class="visuals">
                 <ImagePanel panel=s.panel.into() canvas_id="sr-panel" labels_id="sr-rows" placeholder="Loading the upscaler…"
                     help="Eight held-out digits: the low-resolution input (enlarged), bicubic upsampling, the model's output and the real digit." />
-                <ScoreTableView table=s.scores.into() />
+                <ScoreTableView table=s.scores.into() id="sr-scores" />
             </section>
             <section class="charts">
                 {charts}

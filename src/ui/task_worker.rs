@@ -76,3 +76,17 @@ impl TaskWorker {
         self.post(ToWorker::Command(c), None);
     }
 }
+
+/// Fetches a pretrained model's card (JSON) from `card_url`, then the file it names
+/// (`file_of`), relative to the card's folder.
+pub async fn fetch_pretrained<C: serde::de::DeserializeOwned>(
+    card_url: &str,
+    file_of: fn(&C) -> &str,
+) -> Result<(C, ArrayBuffer), String> {
+    let bytes = super::gallery::fetch_buffer(card_url).await?;
+    let card: C = serde_json::from_slice(&js_sys::Uint8Array::new(&bytes).to_vec())
+        .map_err(|e| format!("{card_url}: {e}"))?;
+    let folder = card_url.rsplit_once('/').map_or(".", |(f, _)| f);
+    let buffer = super::gallery::fetch_buffer(&format!("{folder}/{}", file_of(&card))).await?;
+    Ok((card, buffer))
+}
