@@ -76,12 +76,16 @@ pub(crate) struct TaskRunArgs {
 }
 
 impl TaskRunArgs {
-    /// Refuses setting flags beside `--resume` (`no_settings`: none were given).
-    pub fn check_resume(&self, no_settings: bool) -> anyhow::Result<()> {
+    /// Refuses setting flags beside `--resume` (`no_settings`: none were given) and `--card`
+    /// without `--out`, before any training.
+    pub fn check(&self, no_settings: bool) -> anyhow::Result<()> {
         if self.resume.is_some() && !no_settings {
             anyhow::bail!(
                 "--resume continues a run with its own settings; leave out the setting flags"
             );
+        }
+        if self.card.is_some() && self.out.is_none() {
+            anyhow::bail!("--card describes the file --out writes; give both");
         }
         Ok(())
     }

@@ -76,7 +76,8 @@ pub(crate) fn cycle(
         task.restart(task.main().config().clone(), true)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    let train_seconds = resume_and_train(&mut task, &run)?;
+    let trained = resume_and_train(&mut task, &run)?;
+    let train_seconds = trained.seconds;
     let model = pollster::block_on(task.content(task.main()))?;
     let twin_scores = match task.twin() {
         Some(t) => Some(pollster::block_on(task.content(t))?),
@@ -111,6 +112,8 @@ pub(crate) fn cycle(
         let Some(out) = &run.out else {
             bail!("--card describes the file --out writes; give both");
         };
+        // A card describes a finished run only.
+        trained.check()?;
         let card = CycleCard {
             title: "CycleGAN: handwritten ↔ typeset digits".into(),
             file: file_name(out),
@@ -131,5 +134,5 @@ pub(crate) fn cycle(
     if let Some(grid) = &run.grid {
         write_panels(grid, &pollster::block_on(task.panels())?)?;
     }
-    Ok(())
+    trained.check()
 }

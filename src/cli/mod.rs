@@ -386,7 +386,7 @@ pub fn main() -> Result<()> {
             data,
         } => {
             let config = settings.config(&crate::core::superres::SrConfig::new())?;
-            run.check_resume(settings.is_empty())?;
+            run.check(settings.is_empty())?;
             superres(config, run.task_run(), &device(run.backend)?, &data)
         }
         Cmd::Cycle {
@@ -398,7 +398,7 @@ pub fn main() -> Result<()> {
             classifier,
         } => {
             let config = settings.config(&crate::core::cyclegan::CycleConfig::new())?;
-            run.check_resume(settings.is_empty())?;
+            run.check(settings.is_empty())?;
             cycle(
                 config,
                 twin,

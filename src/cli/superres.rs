@@ -38,7 +38,8 @@ impl CliTask for SuperRes {
 pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &Path) -> Result<()> {
     let digits = load_data(data)?;
     let mut task = SuperRes::new(device, &digits, config, now_ms).map_err(anyhow::Error::msg)?;
-    let train_seconds = resume_and_train(&mut task, &run)?;
+    let trained = resume_and_train(&mut task, &run)?;
+    let train_seconds = trained.seconds;
     let table = pollster::block_on(task.scores())?;
     println!(
         "{}: the last {HELD_OUT} digits of the data file, never trained on",
@@ -59,6 +60,8 @@ pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &P
         let Some(out) = &run.out else {
             bail!("--card describes the file --out writes; give both");
         };
+        // A card describes a finished run only.
+        trained.check()?;
         let mean = |i: usize| Fidelity {
             psnr: table.rows[i].1[0],
             ssim: table.rows[i].1[1],
@@ -84,5 +87,5 @@ pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &P
     if let Some(grid) = &run.grid {
         write_panels(grid, &[pollster::block_on(task.panel())?])?;
     }
-    Ok(())
+    trained.check()
 }

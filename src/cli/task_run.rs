@@ -43,9 +43,26 @@ pub(crate) trait CliTask {
     fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError>;
 }
 
-/// Continues `run.resume` (if given), then trains `run.steps` steps (or `run.seconds`);
-/// returns the seconds spent training.
-pub(crate) fn resume_and_train(task: &mut impl CliTask, run: &TaskRun) -> Result<f64> {
+/// How training went.
+pub(crate) struct Trained {
+    /// Seconds spent training.
+    pub seconds: f64,
+    /// Why training stopped early, if it failed (what was trained can still be written).
+    pub failed: Option<String>,
+}
+
+impl Trained {
+    /// An error if training failed, after the caller has written what it trained.
+    pub fn check(&self) -> Result<()> {
+        match &self.failed {
+            Some(e) => bail!("training stopped: {e} (what was trained up to then is written)"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Continues `run.resume` (if given), then trains `run.steps` steps (or `run.seconds`).
+pub(crate) fn resume_and_train(task: &mut impl CliTask, run: &TaskRun) -> Result<Trained> {
     if let Some(path) = &run.resume {
         let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         task.load(&bytes)
@@ -53,17 +70,21 @@ pub(crate) fn resume_and_train(task: &mut impl CliTask, run: &TaskRun) -> Result
         println!("continuing {} at step {}", path.display(), task.steps());
     }
     if run.steps == 0 {
-        return Ok(0.0);
+        return Ok(Trained {
+            seconds: 0.0,
+            failed: None,
+        });
     }
     let first = task.steps();
     let target = first + run.steps;
     task.command(Command::PauseAt(Some(target)));
     let bar = progress(run.steps);
     let start = now_ms();
-    while task.steps() < target {
+    let mut failed = None;
+    while task.steps() < target && failed.is_none() {
         for event in task.train(500.0) {
             if let Event::Error(e) = event {
-                bail!("training stopped: {e}");
+                failed = Some(e.to_string());
             }
         }
         bar.set_position(task.steps() - first);
@@ -79,7 +100,10 @@ pub(crate) fn resume_and_train(task: &mut impl CliTask, run: &TaskRun) -> Result
         taken as f64 / secs.max(1e-9),
         task.steps()
     );
-    Ok(secs)
+    Ok(Trained {
+        seconds: secs,
+        failed,
+    })
 }
 
 /// Writes panels one under another as a PNG, and says what their rows are.

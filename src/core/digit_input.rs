@@ -63,13 +63,23 @@ pub fn check_size(width: usize, height: usize) -> Result<(), DigitInputError> {
     Ok(())
 }
 
-/// Grey values (0 = black) of an RGBA image, by luma.
+/// Grey values (0 = black) of an RGBA image, by luma. Transparent parts become the background:
+/// white behind dark strokes, black behind light ones (judged by the opaque pixels' mean).
 pub fn rgba_to_grey(rgba: &[u8]) -> Vec<u8> {
+    let luma = |p: &[u8]| 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32;
+    let (sum, weight) = rgba.chunks_exact(4).fold((0.0f32, 0.0f32), |(s, w), p| {
+        let a = p[3] as f32 / 255.0;
+        (s + luma(p) * a, w + a)
+    });
+    let behind = if weight > 0.0 && sum / weight < 128.0 {
+        255.0
+    } else {
+        0.0
+    };
     rgba.chunks_exact(4)
         .map(|p| {
-            let luma = 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32;
-            // Transparent pixels count as the background (black).
-            (luma * p[3] as f32 / 255.0).round() as u8
+            let a = p[3] as f32 / 255.0;
+            (luma(p) * a + behind * (1.0 - a)).round() as u8
         })
         .collect()
 }
@@ -91,7 +101,9 @@ pub fn fit_digit(grey: &[u8], width: usize, height: usize) -> Result<Vec<u8>, Di
         .map(|v| v as f32)
         .collect();
     let background = border.iter().sum::<f32>() / border.len() as f32;
-    let invert = background > 127.0;
+    // Ink is what differs from the border: darker than it (ink on paper) or lighter.
+    let mean = grey.iter().map(|&v| v as f32).sum::<f32>() / grey.len() as f32;
+    let invert = background > mean;
     let ink: Vec<f32> = grey
         .iter()
         .map(|&v| {
@@ -125,17 +137,19 @@ pub fn fit_digit(grey: &[u8], width: usize, height: usize) -> Result<Vec<u8>, Di
         (bw * scale).round().max(1.0) as usize,
         (bh * scale).round().max(1.0) as usize,
     );
+    // Source pixels per output pixel on each axis (the rounding makes them differ a little).
+    let (step_x, step_y) = (bw / ow as f32, bh / oh as f32);
     // Box-filter the bounding box down (or up) to ow × oh.
     let mut small = vec![0f32; ow * oh];
     for oy in 0..oh {
         for ox in 0..ow {
             let (sx0, sx1) = (
-                x0 as f32 + ox as f32 / scale,
-                x0 as f32 + (ox + 1) as f32 / scale,
+                x0 as f32 + ox as f32 * step_x,
+                x0 as f32 + (ox + 1) as f32 * step_x,
             );
             let (sy0, sy1) = (
-                y0 as f32 + oy as f32 / scale,
-                y0 as f32 + (oy + 1) as f32 / scale,
+                y0 as f32 + oy as f32 * step_y,
+                y0 as f32 + (oy + 1) as f32 * step_y,
             );
             let (mut sum, mut area) = (0.0, 0.0);
             let mut sy = sy0.floor() as usize;
@@ -267,9 +281,35 @@ mod tests {
 
     #[test]
     fn rgba_is_read_by_luma_and_transparency_is_background() {
+        // Light strokes: transparency is black.
         assert_eq!(
             rgba_to_grey(&[255, 255, 255, 255, 255, 0, 0, 255, 255, 255, 255, 0]),
             vec![255, 76, 0]
         );
+        // Black ink on a transparent background (a common PNG): transparency is white, and the
+        // digit comes out white on black.
+        let mut png = vec![0u8; 40 * 40 * 4];
+        for y in 5..35 {
+            for x in 18..22 {
+                png[(y * 40 + x) * 4 + 3] = 255;
+            }
+        }
+        let grey = rgba_to_grey(&png);
+        assert_eq!((grey[0], grey[10 * 40 + 20]), (255, 0));
+        let (x0, y0, x1, y1) = bbox(&fit_digit(&grey, 40, 40).unwrap());
+        assert_eq!(y1 + 1 - y0, 20, "{:?}", (x0, y0, x1, y1));
+    }
+
+    #[test]
+    fn dim_paper_and_hairline_strokes_are_read() {
+        // Grey paper (110) with darker ink (30): still ink on paper.
+        let d = fit_digit(&rect(60, 60, (25, 5, 35, 55), 30, 110), 60, 60).unwrap();
+        assert_eq!(d[0], 0);
+        let (_, y0, _, y1) = bbox(&d);
+        assert_eq!(y1 + 1 - y0, 20);
+        // A one-pixel stroke 300 tall keeps its ink inside its own column.
+        let d = fit_digit(&rect(100, 320, (50, 10, 51, 310), 255, 0), 100, 320).unwrap();
+        let (x0, _, x1, _) = bbox(&d);
+        assert_eq!(x1, x0, "one column wide");
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! A low-resolution digit is the 28×28 digit averaged over `factor × factor` blocks (7×7 for
 //! factor 4, 14×14 for factor 2). The generator turns it back into a 28×28 digit; a PatchGAN
-//! discriminator scores each 7×7 patch region of real and generated digits; the generator
+//! discriminator scores a 7×7 grid of overlapping 18×18-pixel patches of real and generated digits; the generator
 //! minimises the mean absolute pixel error plus `adv_weight` × the non-saturating adversarial
 //! loss (`adv_weight` 0: the pixel-loss-only baseline, no discriminator).
 //!

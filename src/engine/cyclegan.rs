@@ -72,7 +72,7 @@ pub fn cycle_view() -> TaskView {
             },
             ChartInfo {
                 title: "Discriminator losses".into(),
-                help: "½·(mean((D(real) − 1)²) + mean(D(fake)²)) for D_Y (typeset) and D_X (handwritten), per 7×7 patch region. Near 0.25 both are undecided; near 0 a discriminator wins.".into(),
+                help: "½·(mean((D(real) − 1)²) + mean(D(fake)²)) for D_Y (typeset) and D_X (handwritten), averaged over the 7×7 grid of patch scores. Near 0.25 both are undecided; near 0 a discriminator wins.".into(),
                 series: series(&[5, 6]),
                 range: None,
             },
@@ -92,10 +92,9 @@ impl CycleData {
     /// Handwritten digits `x` and typeset digits `y`; the last [`HELD_OUT`] of each are held out.
     pub fn new(x: &MnistSet, y: &MnistSet) -> Result<Self, String> {
         let split = |set: &MnistSet, name: &str| {
-            if set.len() < HELD_OUT + PANEL_COLUMNS {
+            if set.len() <= HELD_OUT {
                 return Err(format!(
-                    "the CycleGAN needs more than {} {name} digits",
-                    HELD_OUT + PANEL_COLUMNS
+                    "the CycleGAN needs more than {HELD_OUT} {name} digits"
                 ));
             }
             set.split(set.len() - HELD_OUT).map_err(|e| e.to_string())
@@ -272,12 +271,14 @@ impl CycleGan {
                     if let Err(errors) = self.restart(self.main.config().clone(), true) {
                         return vec![Event::Rejected(errors)];
                     }
-                } else {
-                    self.twin = None;
-                    self.last_scores = None;
+                    let mut events = vec![Event::Running(false)];
+                    events.extend(self.fresh_state().await);
+                    return events;
                 }
-                let mut events = vec![Event::Running(false)];
-                events.extend(self.fresh_state().await);
+                // The run goes on as it was (its charts too); only the twin's rows go.
+                self.twin = None;
+                let mut events = self.panel_events().await;
+                events.extend(self.scores_event().await);
                 events
             }
             Command::Translate(pixels) => match self.translate(&pixels).await {
@@ -426,8 +427,12 @@ impl CycleGan {
         }
         if self.pause_at.is_some_and(|at| step >= at) {
             self.running = false;
-            events.extend(self.panel_events().await);
-            events.extend(self.scores_event().await);
+            if self.last_panel != Some(step) {
+                events.extend(self.panel_events().await);
+            }
+            if self.last_scores != Some(step) {
+                events.extend(self.scores_event().await);
+            }
             events.push(Event::Running(false));
         }
         events

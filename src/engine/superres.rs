@@ -52,7 +52,7 @@ pub fn superres_view() -> TaskView {
             },
             ChartInfo {
                 title: "Adversarial losses".into(),
-                help: "D's BCE loss on real and upscaled digits (per 7×7 patch region) and G's non-saturating adversarial loss. Near 2·ln 2 ≈ 1.39 for D means D cannot tell them apart; both stay at 0 when the adversarial weight is 0.".into(),
+                help: "D's BCE loss on real and upscaled digits (averaged over the 7×7 grid of patch scores) and G's non-saturating adversarial loss. Near 2·ln 2 ≈ 1.39 for D means D cannot tell them apart; both stay at 0 when the adversarial weight is 0.".into(),
                 series: series(&[0, 2]),
                 range: None,
             },

@@ -54,8 +54,12 @@ pub struct CycleSession {
     pub ready: RwSignal<bool>,
     /// Where the networks came from.
     pub source: RwSignal<String>,
+    /// Where the networks asked for come from, shown once the worker starts them.
+    pending_source: StoredValue<Option<String>>,
     /// The pretrained networks' card.
     pub card: RwSignal<Option<CycleCard>>,
+    /// The last digit drawn or uploaded, translated again when the networks change.
+    drawn: StoredValue<Option<Vec<u8>>>,
     /// The latest error, shown until dismissed.
     pub error: RwSignal<Option<String>>,
     /// The latest notice.
@@ -79,6 +83,8 @@ impl CycleSession {
             running: RwSignal::new(false),
             ready: RwSignal::new(false),
             source: RwSignal::new("untrained networks".into()),
+            pending_source: StoredValue::new(None),
+            drawn: StoredValue::new(None),
             card: RwSignal::new(None),
             error: RwSignal::new(None),
             notice: RwSignal::new(Some(
@@ -110,7 +116,7 @@ impl CycleSession {
 
     /// Hands a CycleGAN file to the worker.
     pub fn load(&self, name: String, buffer: ArrayBuffer) {
-        self.source.set(name);
+        self.pending_source.set_value(Some(name));
         self.worker.with_value(|w| {
             if let Some(w) = w {
                 w.post(
@@ -143,19 +149,34 @@ impl CycleSession {
         });
     }
 
-    /// The latest panel named `name`.
+    /// The latest panel named `name` (changes only when that panel does).
     pub fn panel(&self, name: &'static str) -> Signal<Option<Panel>> {
         let panels = self.panels;
-        Signal::derive(move || panels.with(|p| p.iter().find(|p| p.name == name).cloned()))
+        Memo::new(move |_| panels.with(|p| p.iter().find(|p| p.name == name).cloned())).into()
     }
 
-    /// Whether a λ = 0 twin trains beside the run.
+    /// Whether a λ = 0 twin trains beside the run (the latest scores have its row).
     pub fn has_twin(&self) -> bool {
-        self.panels
-            .with(|p| p.iter().any(|p| p.name.starts_with("twin")))
+        self.scores
+            .with(|t| t.as_ref().is_some_and(|t| t.rows.len() > 1))
+    }
+
+    /// Translates a drawn or uploaded digit both ways (again whenever the networks change).
+    pub fn translate(&self, digit: Vec<u8>) {
+        self.drawn.set_value(Some(digit.clone()));
+        self.command(Command::Translate(digit));
+    }
+
+    /// Names where the next networks the worker starts come from.
+    pub fn expect_source(&self, source: &str) {
+        self.pending_source.set_value(Some(source.into()));
     }
 
     fn on_event(&self, event: Event, buffer: Option<ArrayBuffer>) {
+        if matches!(event, Event::Error(_) | Event::Rejected(_)) {
+            // What was asked for was refused: the networks shown stay, and so does their name.
+            self.pending_source.set_value(None);
+        }
         match event {
             Event::Ready(_) => self.ready.set(true),
             Event::Started {
@@ -163,6 +184,9 @@ impl CycleSession {
                 settings,
                 step,
             } => {
+                if let Some(source) = self.pending_source.try_update_value(Option::take).flatten() {
+                    self.source.set(source);
+                }
                 self.notice.set(None);
                 self.history.set(History::new(view.series.clone()));
                 self.view.set(Some(view));
@@ -172,6 +196,9 @@ impl CycleSession {
                 self.panels.set(Vec::new());
                 self.step.set(step);
                 self.ready.set(true);
+                if let Some(digit) = self.drawn.get_value() {
+                    self.command(Command::Translate(digit));
+                }
             }
             Event::Applied { settings, .. } => {
                 self.texts.set(settings);
@@ -254,7 +281,7 @@ pub fn CycleView() -> impl IntoView {
             Err(e) => s.error.set(Some(e)),
         });
     };
-    let twin = Signal::derive(move || s.has_twin());
+    let twin = Memo::new(move |_| s.has_twin());
     // Whether a panel of this name has arrived (changes once, so its view is built once).
     let has = move |name: &'static str| {
         Memo::new(move |_| s.panels.with(|p| p.iter().any(|p| p.name == name)))
@@ -315,7 +342,7 @@ pub fn CycleView() -> impl IntoView {
             data-twin=move || twin.get().to_string()>
             <section class="intro">
                 <h2>"CycleGAN: handwritten ↔ typeset digits"</h2>
-                <p>"Two generators translate between domains that are never paired: G turns handwritten digits (MNIST) into typeset ones, F turns typeset digits (rendered here from ten DejaVu faces with random size, slant, weight and offset) into handwriting. Each has a PatchGAN discriminator judging 7×7 patch regions with the least-squares loss. The cycle-consistency loss λ·(‖F(G(x)) − x‖₁ + ‖G(F(y)) − y‖₁) asks that a round trip comes back where it started, so a translation must keep what the input was: its digit."</p>
+                <p>"Two generators translate between domains that are never paired: G turns handwritten digits (MNIST) into typeset ones, F turns typeset digits (rendered here from ten DejaVu faces with random size, slant, weight and offset) into handwriting. Each has a PatchGAN discriminator that scores a 7×7 grid of overlapping 18×18-pixel patches, with the least-squares loss. The cycle-consistency loss λ·(‖F(G(x)) − x‖₁ + ‖G(F(y)) − y‖₁) asks that a round trip comes back where it started, so a translation must keep what the input was: its digit."</p>
                 <p>"Why it matters, shown: “Race a λ = 0 twin” restarts the run beside a twin with no cycle (or identity) loss. The twin's translations still look like the other domain, but nothing ties them to their input; content preservation, the share of held-out digits our classifier (97.6% accurate on handwritten, 99.8% on typeset) reads as the same digit before and after, falls to chance."</p>
                 {move || s.card.get().map(|c| {
                     let twin = c.twin.map(|t| format!(" Its λ = 0 twin, trained alike: {:.1}% / {:.1}%.", t.kept_xy * 100.0, t.kept_yx * 100.0)).unwrap_or_default();
@@ -344,7 +371,7 @@ pub fn CycleView() -> impl IntoView {
                         title="Restart from scratch beside a twin with λ = 0 (same settings and seed, no cycle or identity loss), both training side by side; or drop the twin."
                         on:click=move |_| {
                             let on = !twin.get_untracked();
-                            if on { s.source.set("both trained from scratch in this tab".into()); }
+                            if on { s.expect_source("both trained from scratch in this tab"); }
                             s.command(Command::Twin(on))
                         }>
                         {move || if twin.get() { "Drop the twin" } else { "Race a λ = 0 twin" }}</button>
@@ -362,7 +389,7 @@ pub fn CycleView() -> impl IntoView {
                         <button id="cycle-apply" disabled=move || !ready.get() title="Apply the loss weights and learning rates to the running networks (the twin keeps λ = 0)."
                             on:click=move |_| s.command(Command::Update(s.texts.get_untracked()))>"Apply"</button>
                         <button id="cycle-reset" disabled=move || !ready.get() title="Fresh networks with these settings (and a fresh twin, if one is racing)."
-                            on:click=move |_| { s.source.set("trained from scratch in this tab".into()); s.command(Command::Reset(s.texts.get_untracked())) }>"Restart from scratch"</button>
+                            on:click=move |_| { s.expect_source("trained from scratch in this tab"); s.command(Command::Reset(s.texts.get_untracked())) }>"Restart from scratch"</button>
                     </div>
                 </details>
             </section>
@@ -380,7 +407,7 @@ pub fn CycleView() -> impl IntoView {
                 <h3>"Draw or upload a digit"</h3>
                 <p class="muted">"Draw a digit (or upload a picture of one: it is cropped to its strokes, scaled into 20×20 and centred like MNIST). It is translated both ways as you draw: G turns it into type, F into handwriting, and each comes back through the other generator. Under each image, the digit the classifier reads."</p>
                 <div class="draw-row">
-                    <DrawPad id="cycle-pad" on_digit=Callback::new(move |digit| s.command(Command::Translate(digit))) />
+                    <DrawPad id="cycle-pad" on_digit=Callback::new(move |digit| s.translate(digit)) />
                     <div class="drawn">
                         {move || match has("drawn").get() {
                             true => view! {

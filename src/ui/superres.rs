@@ -50,6 +50,8 @@ pub struct SuperResSession {
     pub ready: RwSignal<bool>,
     /// Where the networks came from.
     pub source: RwSignal<String>,
+    /// Where the networks asked for come from, shown once the worker starts them.
+    pending_source: StoredValue<Option<String>>,
     /// The pretrained upscaler's card.
     pub card: RwSignal<Option<SrCard>>,
     /// The latest error, shown until dismissed.
@@ -75,6 +77,7 @@ impl SuperResSession {
             running: RwSignal::new(false),
             ready: RwSignal::new(false),
             source: RwSignal::new("untrained networks".into()),
+            pending_source: StoredValue::new(None),
             card: RwSignal::new(None),
             error: RwSignal::new(None),
             notice: RwSignal::new(Some("Starting…".into())),
@@ -104,7 +107,7 @@ impl SuperResSession {
 
     /// Hands a super-resolution file to the worker.
     pub fn load(&self, name: String, buffer: ArrayBuffer) {
-        self.source.set(name);
+        self.pending_source.set_value(Some(name));
         self.worker.with_value(|w| {
             if let Some(w) = w {
                 w.post(
@@ -137,7 +140,16 @@ impl SuperResSession {
         });
     }
 
+    /// Names where the next networks the worker starts come from.
+    pub fn expect_source(&self, source: &str) {
+        self.pending_source.set_value(Some(source.into()));
+    }
+
     fn on_event(&self, event: Event, buffer: Option<ArrayBuffer>) {
+        if matches!(event, Event::Error(_) | Event::Rejected(_)) {
+            // What was asked for was refused: the networks shown stay, and so does their name.
+            self.pending_source.set_value(None);
+        }
         match event {
             Event::Ready(_) => self.ready.set(true),
             Event::Started {
@@ -145,6 +157,9 @@ impl SuperResSession {
                 settings,
                 step,
             } => {
+                if let Some(source) = self.pending_source.try_update_value(Option::take).flatten() {
+                    self.source.set(source);
+                }
                 self.notice.set(None);
                 self.history.set(History::new(view.series.clone()));
                 self.view.set(Some(view));
@@ -266,7 +281,7 @@ pub fn SuperResView() -> impl IntoView {
         <main class="superres-view" data-step=move || s.step.get().to_string() data-ready=move || ready.get().to_string()>
             <section class="intro">
                 <h2>"Super-resolution"</h2>
-                <p>"Each held-out digit is averaged down to 7×7 pixels (or 14×14) and brought back to 28×28. Bicubic interpolation can only blur; the generator, trained like SRGAN with a pixel loss plus a discriminator that judges 7×7 patch regions, learns to redraw the strokes. It predicts a correction to bicubic upsampling, so it starts where bicubic is. Scores: PSNR and SSIM against the real digit on 1,000 digits never trained on."</p>
+                <p>"Each held-out digit is averaged down to 7×7 pixels (or 14×14) and brought back to 28×28. Bicubic interpolation can only blur; the generator, trained like SRGAN with a pixel loss plus a discriminator that scores a 7×7 grid of overlapping 18×18-pixel patches, learns to redraw the strokes. It predicts a correction to bicubic upsampling, so it starts where bicubic is. Scores: PSNR and SSIM against the real digit on 1,000 digits never trained on."</p>
                 {move || s.card.get().map(|c| view! {
                     <p class="muted" id="sr-card">{format!("Pretrained: {} steps in {:.0} s on {} (`{}`); on the held-out digits PSNR {:.2} dB / SSIM {:.3}, bicubic {:.2} dB / {:.3}.",
                         c.steps, c.train_seconds, c.trained_on, c.command, c.model.psnr, c.model.ssim, c.bicubic.psnr, c.bicubic.ssim)}</p>
@@ -301,7 +316,7 @@ pub fn SuperResView() -> impl IntoView {
                         <button id="sr-apply" disabled=move || !ready.get() title="Apply the adversarial weight and learning rates to the running networks."
                             on:click=move |_| s.command(Command::Update(s.texts.get_untracked()))>"Apply"</button>
                         <button id="sr-reset" disabled=move || !ready.get() title="Fresh networks with these settings (adversarial weight 0: the pixel-loss-only baseline)."
-                            on:click=move |_| { s.source.set("trained from scratch in this tab".into()); s.command(Command::Reset(s.texts.get_untracked())) }>"Restart from scratch"</button>
+                            on:click=move |_| { s.expect_source("trained from scratch in this tab"); s.command(Command::Reset(s.texts.get_untracked())) }>"Restart from scratch"</button>
                     </div>
                 </details>
             </section>

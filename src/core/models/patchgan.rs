@@ -1,6 +1,6 @@
 //! A PatchGAN discriminator for 28×28 images (Isola et al., 2017): two strided 4×4
 //! convolutions (28 → 14 → 7) and a 3×3 convolution to one logit per cell of the 7×7 grid, so
-//! it judges each patch region (a 22×22-pixel receptive field) rather than the whole image.
+//! it judges each patch (an 18×18-pixel receptive field, the 49 overlapping) rather than the whole image.
 //! The super-resolution and CycleGAN demos share it.
 
 use burn::nn::PaddingConfig2d;
