@@ -119,6 +119,7 @@ fn every_shipped_model_reproduces_its_card_and_passes_the_bars() {
 fn the_shipped_upscaler_reproduces_its_card_and_beats_bicubic() {
     use gan_playground::core::pretrained::SrCard;
     use gan_playground::core::superres::SrConfig;
+    use gan_playground::engine::demo::DemoModel;
     use gan_playground::engine::superres::{HELD_OUT, SuperRes};
     let card: SrCard = serde_json::from_slice(
         &fs::read(Path::new(DIR).join("superres.json")).expect("the upscaler's card is shipped"),
@@ -129,7 +130,7 @@ fn the_shipped_upscaler_reproduces_its_card_and_beats_bicubic() {
     assert!(bytes.len() <= 2_000_000, "{} bytes", bytes.len());
     let device = Device::flex();
     let data = MnistSet::decode(include_bytes!("../www/data/mnist.bin")).expect("data");
-    let mut task = SuperRes::new(&device, &data, SrConfig::new(), || 0.0).expect("task");
+    let mut task = SuperRes::new(&device, &data, SrConfig::new()).expect("task");
     task.load(&bytes).expect("the upscaler loads");
     assert_eq!(task.trainer().steps(), card.steps);
     let table = pollster::block_on(task.scores()).expect("scores");
@@ -226,7 +227,6 @@ fn the_shipped_cyclegan_reproduces_its_card_and_its_twin_forgets_the_digit() {
         CycleData::new(&data, &typeset).expect("domains"),
         classifier,
         CycleConfig::new(),
-        || 0.0,
     )
     .expect("task");
     task.load(&bytes).expect("the networks load");
@@ -240,4 +240,44 @@ fn the_shipped_cyclegan_reproduces_its_card_and_its_twin_forgets_the_digit() {
     // The cycle loss keeps the digit; its λ = 0 twin, trained alike, does not.
     assert!(model.kept_xy >= 0.9 && model.kept_yx >= 0.9, "{model:?}");
     assert!(twin.kept_xy < 0.4 && twin.kept_yx < 0.4, "{twin:?}");
+}
+
+#[test]
+fn the_shipped_colouriser_reproduces_its_card_and_beats_the_mean_colour() {
+    use gan_playground::core::colorize::{ColorConfig, Photos};
+    use gan_playground::core::pretrained::ColorCard;
+    use gan_playground::engine::colorize::{Colorize, PHOTOS};
+    use gan_playground::engine::demo::DemoModel;
+    let card: ColorCard = serde_json::from_slice(
+        &fs::read(Path::new(DIR).join("colorize.json")).expect("the colouriser's card is shipped"),
+    )
+    .expect("the card parses");
+    let bytes = fs::read(Path::new(DIR).join(&card.file)).expect("the colouriser's file");
+    assert_eq!(bytes.len() as u64, card.bytes);
+    assert!(bytes.len() <= 2_000_000, "{} bytes", bytes.len());
+    let device = Device::flex();
+    let photos = Photos::decode(
+        &fs::read(format!("{}/www/{PHOTOS}", env!("CARGO_MANIFEST_DIR"))).expect("photos"),
+    )
+    .expect("the photographs");
+    let mut model = Colorize::new(&device, photos, ColorConfig::new()).expect("model");
+    model.load(&bytes).expect("the colouriser loads");
+    assert_eq!(model.steps(), card.steps);
+    assert_eq!(model.held_out(), card.held_out);
+    let table = pollster::block_on(model.scores()).expect("scores");
+    for (row, want) in [
+        (0, card.model),
+        (1, card.mean_colour),
+        (2, card.tinted),
+        (3, card.grey),
+    ] {
+        let got = &table.rows[row].1;
+        assert!(
+            (got[0] - want.psnr).abs() < 1e-3 && (got[1] - want.ssim).abs() < 1e-4,
+            "{}: {got:?} vs the card's {want:?}",
+            table.rows[row].0
+        );
+    }
+    let (gan, mean) = (&table.rows[0].1, &table.rows[1].1);
+    assert!(gan[0] > mean[0] && gan[1] > mean[1], "{gan:?} vs {mean:?}");
 }

@@ -12,30 +12,11 @@ use crate::core::cyclegan::CycleConfig;
 use crate::core::domains::FONT_FILES;
 use crate::core::pretrained::{ContentScores, CycleCard};
 use crate::core::settings::to_setting_pairs;
-use crate::engine::EngineError;
-use crate::engine::cyclegan::{CycleData, CycleGan, HELD_OUT};
-use crate::engine::protocol::{Command, Event};
+use crate::engine::cyclegan::{CycleData, CycleGan, HELD_OUT, ID};
+use crate::engine::demo::Demo;
 
 use super::common::{load_classifier, load_data, now_ms};
-use super::task_run::{CliTask, TaskRun, command_line, file_name, resume_and_train, write_panels};
-
-impl CliTask for CycleGan {
-    fn steps(&self) -> u64 {
-        self.main().steps()
-    }
-
-    fn command(&mut self, command: Command) -> Vec<Event> {
-        pollster::block_on(self.handle(command))
-    }
-
-    fn train(&mut self, ms: f64) -> Vec<Event> {
-        pollster::block_on(self.train_for(ms))
-    }
-
-    fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
-        CycleGan::load(self, bytes)
-    }
-}
+use super::task_run::{TaskRun, command_line, file_name, resume_and_train, write_panels};
 
 /// The shipped files the CycleGAN reads.
 pub(crate) struct CycleAssets<'a> {
@@ -65,22 +46,24 @@ pub(crate) fn cycle(
     let typeset = CycleData::typeset(&fonts).map_err(anyhow::Error::msg)?;
     let data = CycleData::new(&digits, &typeset).map_err(anyhow::Error::msg)?;
     let classifier = load_classifier(assets.classifier, device)?;
-    let mut task = CycleGan::new(device, data, classifier, config, now_ms)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let model =
+        CycleGan::new(device, data, classifier, config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut task = Demo::new(ID, model, now_ms);
     if twin {
         if run.resume.is_some() {
             bail!(
                 "--twin starts both runs from scratch; leave out --resume (a file keeps its twin)"
             );
         }
-        task.restart(task.main().config().clone(), true)
+        task.model
+            .restart(task.model.main().config().clone(), true)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let trained = resume_and_train(&mut task, &run)?;
     let train_seconds = trained.seconds;
-    let model = pollster::block_on(task.content(task.main()))?;
-    let twin_scores = match task.twin() {
-        Some(t) => Some(pollster::block_on(task.content(t))?),
+    let model = pollster::block_on(task.model.content(task.model.main()))?;
+    let twin_scores = match task.model.twin() {
+        Some(t) => Some(pollster::block_on(task.model.content(t))?),
         None => None,
     };
     println!("Held-out digits ({HELD_OUT} per domain), never trained on:");
@@ -98,14 +81,15 @@ pub(crate) fn cycle(
         )
     };
     line(
-        &format!("λ = {}", task.main().config().cycle_weight),
+        &format!("λ = {}", task.model.main().config().cycle_weight),
         &model,
     );
     if let Some(t) = &twin_scores {
         line("λ = 0 twin", t);
     }
     if let Some(out) = &run.out {
-        fs::write(out, task.checkpoint()?).with_context(|| format!("writing {}", out.display()))?;
+        fs::write(out, task.model.checkpoint()?)
+            .with_context(|| format!("writing {}", out.display()))?;
         println!("wrote {}", out.display());
     }
     if let Some(card_path) = &run.card {
@@ -118,8 +102,8 @@ pub(crate) fn cycle(
             title: "CycleGAN: handwritten ↔ typeset digits".into(),
             file: file_name(out),
             bytes: fs::metadata(out)?.len(),
-            settings: to_setting_pairs(task.main().config()),
-            steps: task.main().steps(),
+            settings: to_setting_pairs(task.model.main().config()),
+            steps: task.model.main().steps(),
             train_seconds,
             trained_on: run.trained_on.clone(),
             command: command_line(),
@@ -132,7 +116,7 @@ pub(crate) fn cycle(
         println!("wrote {}", card_path.display());
     }
     if let Some(grid) = &run.grid {
-        write_panels(grid, &pollster::block_on(task.panels())?)?;
+        write_panels(grid, &pollster::block_on(task.model.panels())?)?;
     }
     trained.check()
 }

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod classifier;
+mod colorize;
 mod common;
 mod cycle;
 mod domains;
@@ -25,6 +26,7 @@ use crate::engine::METRICS_SAMPLES;
 use args::{RunArgs, TaskArgs, TaskRunArgs};
 use bench::bench;
 use classifier::train_classifier;
+use colorize::colorize;
 use common::device;
 use cycle::{CycleAssets, cycle};
 use domains::domains;
@@ -219,6 +221,17 @@ enum Cmd {
         #[arg(long, default_value = "www/data/mnist.bin")]
         data: PathBuf,
     },
+    /// Train (or continue, or only score) the colourisation demo's generator on the shipped
+    /// photographs and report PSNR and SSIM against the mean-colour and grey baselines.
+    Colorize {
+        #[command(flatten)]
+        settings: TaskArgs<crate::core::colorize::ColorConfig>,
+        #[command(flatten)]
+        run: TaskRunArgs,
+        /// The photographs (the page's `data/photos.bin`).
+        #[arg(long, default_value = "www/data/photos.bin")]
+        photos: PathBuf,
+    },
     /// Train (or continue, or only score) the CycleGAN demo between handwritten and typeset
     /// digits, optionally beside a λ = 0 twin, and report how well each keeps the digit.
     Cycle {
@@ -388,6 +401,15 @@ pub fn main() -> Result<()> {
             let config = settings.config(&crate::core::superres::SrConfig::new())?;
             run.check(settings.is_empty())?;
             superres(config, run.task_run(), &device(run.backend)?, &data)
+        }
+        Cmd::Colorize {
+            settings,
+            run,
+            photos,
+        } => {
+            let config = settings.config(&crate::core::colorize::ColorConfig::new())?;
+            run.check(settings.is_empty())?;
+            colorize(config, run.task_run(), &device(run.backend)?, &photos)
         }
         Cmd::Cycle {
             settings,

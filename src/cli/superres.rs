@@ -10,37 +10,19 @@ use burn::prelude::*;
 use crate::core::pretrained::SrCard;
 use crate::core::settings::to_setting_pairs;
 use crate::core::superres::{Fidelity, SrConfig};
-use crate::engine::EngineError;
-use crate::engine::protocol::{Command, Event};
-use crate::engine::superres::{HELD_OUT, SuperRes};
+use crate::engine::demo::{Demo, DemoModel};
+use crate::engine::superres::{HELD_OUT, ID, SuperRes};
 
 use super::common::{load_data, now_ms};
-use super::task_run::{CliTask, TaskRun, command_line, file_name, resume_and_train, write_panels};
-
-impl CliTask for SuperRes {
-    fn steps(&self) -> u64 {
-        self.trainer().steps()
-    }
-
-    fn command(&mut self, command: Command) -> Vec<Event> {
-        pollster::block_on(self.handle(command))
-    }
-
-    fn train(&mut self, ms: f64) -> Vec<Event> {
-        pollster::block_on(self.train_for(ms))
-    }
-
-    fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
-        SuperRes::load(self, bytes)
-    }
-}
+use super::task_run::{TaskRun, command_line, file_name, resume_and_train, write_panels};
 
 pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &Path) -> Result<()> {
     let digits = load_data(data)?;
-    let mut task = SuperRes::new(device, &digits, config, now_ms).map_err(anyhow::Error::msg)?;
+    let model = SuperRes::new(device, &digits, config).map_err(anyhow::Error::msg)?;
+    let mut task = Demo::new(ID, model, now_ms);
     let trained = resume_and_train(&mut task, &run)?;
     let train_seconds = trained.seconds;
-    let table = pollster::block_on(task.scores())?;
+    let table = pollster::block_on(task.model.scores())?;
     println!(
         "{}: the last {HELD_OUT} digits of the data file, never trained on",
         table.title
@@ -53,7 +35,8 @@ pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &P
         println!("  {name:<12} {:>10.2} {:>8.4}", values[0], values[1]);
     }
     if let Some(out) = &run.out {
-        fs::write(out, task.checkpoint()?).with_context(|| format!("writing {}", out.display()))?;
+        fs::write(out, task.model.checkpoint()?)
+            .with_context(|| format!("writing {}", out.display()))?;
         println!("wrote {}", out.display());
     }
     if let Some(card_path) = &run.card {
@@ -66,13 +49,13 @@ pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &P
             psnr: table.rows[i].1[0],
             ssim: table.rows[i].1[1],
         };
-        let config = task.trainer().config();
+        let config = task.model.trainer().config();
         let card = SrCard {
             title: format!("SRGAN-style upscaler ×{}", config.factor),
             file: file_name(out),
             bytes: fs::metadata(out)?.len(),
             settings: to_setting_pairs(config),
-            steps: task.trainer().steps(),
+            steps: task.model.trainer().steps(),
             train_seconds,
             trained_on: run.trained_on.clone(),
             command: command_line(),
@@ -85,7 +68,7 @@ pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &P
         println!("wrote {}", card_path.display());
     }
     if let Some(grid) = &run.grid {
-        write_panels(grid, &[pollster::block_on(task.panel())?])?;
+        write_panels(grid, &[pollster::block_on(task.model.panel())?])?;
     }
     trained.check()
 }

@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::engine::EngineError;
+use crate::engine::demo::{Demo, DemoModel};
 use crate::engine::protocol::{Command, Event};
 use crate::engine::task::Panel;
 
 use super::common::{now_ms, progress};
-use super::files::write_grid;
 
 /// What a demo subcommand run does besides its task's settings.
 pub(crate) struct TaskRun {
@@ -29,18 +28,6 @@ pub(crate) struct TaskRun {
     pub card: Option<PathBuf>,
     /// Where it trains, for the card.
     pub trained_on: String,
-}
-
-/// A demo task as the command line drives it.
-pub(crate) trait CliTask {
-    /// Steps taken.
-    fn steps(&self) -> u64;
-    /// Handles a command synchronously.
-    fn command(&mut self, command: Command) -> Vec<Event>;
-    /// Trains for about `ms` milliseconds.
-    fn train(&mut self, ms: f64) -> Vec<Event>;
-    /// Continues from a file of the task.
-    fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError>;
 }
 
 /// How training went.
@@ -62,12 +49,17 @@ impl Trained {
 }
 
 /// Continues `run.resume` (if given), then trains `run.steps` steps (or `run.seconds`).
-pub(crate) fn resume_and_train(task: &mut impl CliTask, run: &TaskRun) -> Result<Trained> {
+pub(crate) fn resume_and_train<M: DemoModel>(task: &mut Demo<M>, run: &TaskRun) -> Result<Trained> {
     if let Some(path) = &run.resume {
         let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        task.load(&bytes)
+        task.model
+            .load(&bytes)
             .with_context(|| format!("loading {}", path.display()))?;
-        println!("continuing {} at step {}", path.display(), task.steps());
+        println!(
+            "continuing {} at step {}",
+            path.display(),
+            task.model.steps()
+        );
     }
     if run.steps == 0 {
         return Ok(Trained {
@@ -75,30 +67,30 @@ pub(crate) fn resume_and_train(task: &mut impl CliTask, run: &TaskRun) -> Result
             failed: None,
         });
     }
-    let first = task.steps();
+    let first = task.model.steps();
     let target = first + run.steps;
-    task.command(Command::PauseAt(Some(target)));
+    pollster::block_on(task.handle(Command::PauseAt(Some(target))));
     let bar = progress(run.steps);
     let start = now_ms();
     let mut failed = None;
-    while task.steps() < target && failed.is_none() {
-        for event in task.train(500.0) {
+    while task.model.steps() < target && failed.is_none() {
+        for event in pollster::block_on(task.train_for(500.0)) {
             if let Event::Error(e) = event {
                 failed = Some(e.to_string());
             }
         }
-        bar.set_position(task.steps() - first);
+        bar.set_position(task.model.steps() - first);
         if run.seconds.is_some_and(|s| now_ms() - start >= s * 1000.0) {
             break;
         }
     }
     bar.finish_and_clear();
-    let taken = task.steps() - first;
+    let taken = task.model.steps() - first;
     let secs = (now_ms() - start) / 1000.0;
     println!(
         "trained {taken} steps in {secs:.1} s ({:.1} steps/s; now at step {})",
         taken as f64 / secs.max(1e-9),
-        task.steps()
+        task.model.steps()
     );
     Ok(Trained {
         seconds: secs,
@@ -106,17 +98,38 @@ pub(crate) fn resume_and_train(task: &mut impl CliTask, run: &TaskRun) -> Result
     })
 }
 
-/// Writes panels one under another as a PNG, and says what their rows are.
+/// Writes panels one under another as a PNG (RGB if any panel is), and says what their rows
+/// are.
 pub(crate) fn write_panels(path: &Path, panels: &[Panel]) -> Result<()> {
     let Some(first) = panels.first() else {
         bail!("no panels to write");
     };
-    let unit: Vec<f32> = panels
+    let (side, cols) = (first.side, first.columns.max(1));
+    // Every image as RGB bytes.
+    let images: Vec<&[u8]> = panels
         .iter()
-        .flat_map(|p| p.pixels.iter().map(|&v| v as f32 / 255.0))
+        .flat_map(|p| p.pixels.chunks_exact(side * side * p.channels.max(1)))
         .collect();
-    let n = unit.len() / (first.side * first.side);
-    write_grid(path, &unit, n, first.columns)?;
+    let rows = images.len().div_ceil(cols);
+    let mut img = image::RgbImage::new((cols * side) as u32, (rows * side) as u32);
+    for (i, pixels) in images.iter().enumerate() {
+        let channels = pixels.len() / (side * side);
+        let (gx, gy) = ((i % cols) * side, (i / cols) * side);
+        for q in 0..side * side {
+            let rgb = if channels == 3 {
+                [pixels[3 * q], pixels[3 * q + 1], pixels[3 * q + 2]]
+            } else {
+                [pixels[q]; 3]
+            };
+            img.put_pixel(
+                (gx + q % side) as u32,
+                (gy + q / side) as u32,
+                image::Rgb(rgb),
+            );
+        }
+    }
+    img.save(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     let rows: Vec<String> = panels
         .iter()
         .flat_map(|p| p.row_labels.clone().unwrap_or_default())

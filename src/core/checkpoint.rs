@@ -26,7 +26,9 @@ use burn::tensor::Bytes;
 use crate::core::classifier::{Classifier, ClassifierConfig};
 use serde::{Deserialize, Serialize};
 
+use crate::core::colorize::{ColorConfig, ColorGenerator};
 use crate::core::cyclegan::{CycleConfig, CycleDiscriminators, CycleGenerators};
+use crate::core::models::patchgan::PatchDiscriminator;
 use crate::core::models::{Discriminator, Generator};
 use crate::core::superres::{SrConfig, SrDiscriminator, SrGenerator};
 use crate::core::train::{GanTrainer, TrainConfig, TrainerState};
@@ -768,6 +770,71 @@ fn tensor_names(bytes: &[u8]) -> Result<Vec<String>, CheckpointError> {
             .map(|n| n.to_string())
             .collect(),
     )
+}
+
+/// The `kind` of a colourisation file.
+pub const COLOR_KIND: &str = "colorize";
+/// The colourisation file layout this code writes (and the newest it reads).
+pub const COLOR_FORMAT: u32 = 1;
+const COLOR_CONFIG_KEY: &str = "gan_playground.color_config";
+
+/// A colourising generator, and its discriminator when saved to continue training.
+#[derive(Module, Debug)]
+pub struct ColorPair {
+    /// The generator.
+    pub generator: ColorGenerator,
+    /// The discriminator (absent in a file made only to colourise).
+    pub discriminator: Option<PatchDiscriminator>,
+}
+
+/// A decoded colourisation file.
+#[derive(Debug)]
+pub struct ColorFile {
+    /// The run's settings.
+    pub config: ColorConfig,
+    /// Generator steps taken.
+    pub steps: u64,
+    /// The networks, on the device they were loaded to (trainable on an autodiff device).
+    pub networks: ColorPair,
+}
+
+/// Saves a colourisation run's networks (burnpack, f32) with its settings and steps.
+pub fn save_color(
+    generator: &ColorGenerator,
+    discriminator: Option<&PatchDiscriminator>,
+    config: &ColorConfig,
+    steps: u64,
+) -> Result<Vec<u8>, CheckpointError> {
+    let json = serde_json::to_string(config).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    let store = BurnpackStore::from_bytes(None)
+        .metadata(KIND_KEY, COLOR_KIND)
+        .metadata(FORMAT_KEY, COLOR_FORMAT.to_string())
+        .metadata(COLOR_CONFIG_KEY, json)
+        .metadata(STEPS_KEY, steps.to_string());
+    let pair = ColorPair {
+        generator: generator.clone(),
+        discriminator: discriminator.cloned(),
+    };
+    save(&pair, store)
+}
+
+/// Loads a colourisation file ([`save_color`]) onto `device`; any other file gets a
+/// [`CheckpointError::WrongKind`] (or [`CheckpointError::Format`] when it is no burnpack).
+pub fn load_color(bytes: &[u8], device: &Device) -> Result<ColorFile, CheckpointError> {
+    let meta = task_metadata(bytes, COLOR_KIND, COLOR_FORMAT)?;
+    let config: ColorConfig = stored_settings(&meta, COLOR_CONFIG_KEY)?;
+    let names = tensor_names(bytes)?;
+    let has_discriminator = names.iter().any(|name| name.starts_with("discriminator."));
+    let mut networks = ColorPair {
+        generator: config.init_generator(device),
+        discriminator: has_discriminator.then(|| config.init_discriminator(device)),
+    };
+    load_as(&mut networks, bytes, false, "the colourisation networks")?;
+    Ok(ColorFile {
+        steps: stored_steps(&meta, STEPS_KEY),
+        config,
+        networks,
+    })
 }
 
 /// The `kind` of a CycleGAN file.

@@ -4,6 +4,7 @@
 
 pub mod checkpoint;
 pub mod classifier;
+pub mod colorize;
 pub mod cyclegan;
 pub mod data;
 pub mod digit_input;

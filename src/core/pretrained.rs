@@ -149,6 +149,38 @@ pub struct SrCard {
     pub bicubic: crate::core::superres::Fidelity,
 }
 
+/// The colourisation demo's shipped colouriser (`pretrained/colorize.json`): how it was
+/// trained and its scores on the held-out patches, beside the baselines'.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColorCard {
+    /// Shown on the card.
+    pub title: String,
+    /// The networks' file, relative to the card.
+    pub file: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Every training setting, as registry pairs.
+    pub settings: SettingPairs,
+    /// Generator steps trained.
+    pub steps: u64,
+    /// Wall-clock seconds of training.
+    pub train_seconds: f64,
+    /// Where it was trained.
+    pub trained_on: String,
+    /// The command that trained it.
+    pub command: String,
+    /// Held-out patches scored.
+    pub held_out: usize,
+    /// The model's mean PSNR (dB) and SSIM on them.
+    pub model: crate::core::superres::Fidelity,
+    /// The mean-colour baseline's (the training photographs' mean colour everywhere).
+    pub mean_colour: crate::core::superres::Fidelity,
+    /// The grey input tinted by the mean chroma.
+    pub tinted: crate::core::superres::Fidelity,
+    /// The grey input's.
+    pub grey: crate::core::superres::Fidelity,
+}
+
 /// How well one CycleGAN keeps the digit, on held-out images of each domain.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContentScores {

@@ -446,29 +446,39 @@ pub struct FidelitySum {
 }
 
 impl FidelitySum {
-    /// Adds 28×28 images (values in [-1, 1]; clamped) judged against their references.
+    /// Adds 28×28 greyscale images (values in [-1, 1]; clamped) judged against their
+    /// references.
     pub fn add(&mut self, reference: &[f32], images: &[f32]) -> Result<(), ImageMetricError> {
+        self.add_channels(reference, images, 1)
+    }
+
+    /// Adds 28×28 images of `channels` interleaved channels (HWC; values in [-1, 1]; clamped)
+    /// judged against their references (colour: SSIM per channel, averaged).
+    pub fn add_channels(
+        &mut self,
+        reference: &[f32],
+        images: &[f32],
+        channels: usize,
+    ) -> Result<(), ImageMetricError> {
+        let size = IMAGE_PIXELS * channels;
         if reference.len() != images.len() {
             return Err(ImageMetricError::LengthMismatch {
                 a: reference.len(),
                 b: images.len(),
             });
         }
-        if !reference.len().is_multiple_of(IMAGE_PIXELS) {
+        if size == 0 || !reference.len().is_multiple_of(size) {
             return Err(ImageMetricError::ShapeMismatch {
                 len: reference.len(),
                 width: IMAGE_SIDE,
                 height: IMAGE_SIDE,
-                channels: 1,
+                channels,
             });
         }
-        for (r, x) in reference
-            .chunks_exact(IMAGE_PIXELS)
-            .zip(images.chunks_exact(IMAGE_PIXELS))
-        {
+        for (r, x) in reference.chunks_exact(size).zip(images.chunks_exact(size)) {
             let x: Vec<f32> = x.iter().map(|v| v.clamp(-1.0, 1.0)).collect();
             self.psnr += psnr(r, &x, 2.0)?.min(PSNR_CAP) as f64;
-            self.ssim += ssim(r, &x, IMAGE_SIDE, IMAGE_SIDE, 1, 2.0)? as f64;
+            self.ssim += ssim(r, &x, IMAGE_SIDE, IMAGE_SIDE, channels, 2.0)? as f64;
             self.images += 1;
         }
         Ok(())

@@ -17,15 +17,13 @@ use crate::core::cyclegan::{
 use crate::core::data::{IMAGE_PIXELS, MnistSet, to_bytes};
 use crate::core::domains::{FONT_FILES, Typefaces};
 use crate::core::pretrained::ContentScores;
-use crate::core::settings::{parse_pairs, to_setting_pairs};
+use crate::core::settings::{SettingPairs, parse_pairs, to_setting_pairs};
 use crate::core::train::FieldErrors;
 
+use super::demo::{Demo, DemoModel, Reply};
 use super::error::{EngineError, read_f32};
-use super::protocol::{Command, Event, StepRecord};
-use super::task::{
-    AssetSource, ChartInfo, Panel, ScoreTable, SeriesInfo, Started, Task, TaskStart, TaskView,
-    unsupported,
-};
+use super::protocol::{Command, Event};
+use super::task::{ChartInfo, Panel, ScoreTable, SeriesInfo, Started, Task, TaskStart, TaskView};
 
 /// Task id.
 pub const ID: &str = "cyclegan";
@@ -39,7 +37,6 @@ pub const TYPESET_DIGITS: usize = 6000;
 pub const TYPESET_SEED: u64 = 7;
 /// The content classifier (reads handwritten and typeset digits), under the site root.
 pub const CONTENT_CLASSIFIER: &str = "weights/content-classifier.bpk";
-const TICK_BUDGET_MS: f64 = 200.0;
 const SERIES_COLORS: [&str; 7] = [
     "#e4572e", "#2e86ab", "#e4572e", "#2e86ab", "#8e44ad", "#f18f01", "#3b8b5a",
 ];
@@ -118,22 +115,17 @@ impl CycleData {
     }
 }
 
-/// The CycleGAN task's state.
+/// The CycleGAN demo's model: both domains, the content classifier, the run and its twin.
 pub struct CycleGan {
     device: Device,
     data: Rc<CycleData>,
     classifier: Classifier,
     main: CycleTrainer,
     twin: Option<CycleTrainer>,
-    running: bool,
-    pause_at: Option<u64>,
-    sample_every: u32,
-    scores_every: u32,
-    last_panel: Option<u64>,
-    last_scores: Option<u64>,
-    elapsed_ms: f64,
-    clock: fn() -> f64,
 }
+
+/// The CycleGAN task as the worker and the CLI run it.
+pub type CycleGanTask = Demo<CycleGan>;
 
 /// Starts the task with its settings (the defaults, with a [`Event::Rejected`], when they are
 /// invalid): fetches the digits, the fonts and the content classifier; the page then loads the
@@ -158,8 +150,9 @@ pub fn start_cyclegan(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started
                 CycleConfig::new()
             }
         };
-        let task = CycleGan::new(&start.device, data, classifier, config, start.clock)
-            .map_err(|e| e.to_string())?;
+        let model =
+            CycleGan::new(&start.device, data, classifier, config).map_err(|e| e.to_string())?;
+        let task = Demo::new(ID, model, start.clock);
         Ok((Box::new(task) as Box<dyn Task>, events))
     })
 }
@@ -175,7 +168,6 @@ impl CycleGan {
         data: CycleData,
         classifier: Classifier,
         config: CycleConfig,
-        clock: fn() -> f64,
     ) -> Result<Self, FieldErrors> {
         let main = CycleTrainer::new(config, data.x_train.len(), data.y_train.len(), device)?;
         Ok(Self {
@@ -184,14 +176,6 @@ impl CycleGan {
             classifier,
             main,
             twin: None,
-            running: false,
-            pause_at: None,
-            sample_every: 20,
-            scores_every: 200,
-            last_panel: None,
-            last_scores: None,
-            elapsed_ms: 0.0,
-            clock,
         })
     }
 
@@ -229,133 +213,6 @@ impl CycleGan {
     fn replace(&mut self, main: CycleTrainer, twin: Option<CycleTrainer>) {
         self.main = main;
         self.twin = twin;
-        self.running = false;
-        self.last_panel = None;
-        self.last_scores = None;
-        self.elapsed_ms = 0.0;
-    }
-
-    fn started(&self) -> Event {
-        Event::Started {
-            view: cycle_view(),
-            settings: to_setting_pairs(self.main.config()),
-            step: self.main.steps(),
-        }
-    }
-
-    async fn fresh_state(&mut self) -> Vec<Event> {
-        let mut events = vec![self.started()];
-        events.extend(self.panel_events().await);
-        events.extend(self.scores_event().await);
-        events
-    }
-
-    /// Handles one command.
-    pub async fn handle(&mut self, command: Command) -> Vec<Event> {
-        match command {
-            Command::Reset(settings) => {
-                let twin = self.twin.is_some();
-                match parse_pairs(&CycleConfig::new(), &settings)
-                    .and_then(|c| self.restart(c, twin))
-                {
-                    Ok(()) => {
-                        let mut events = vec![Event::Running(false)];
-                        events.extend(self.fresh_state().await);
-                        events
-                    }
-                    Err(errors) => vec![Event::Rejected(errors)],
-                }
-            }
-            Command::Twin(on) => {
-                if on {
-                    if let Err(errors) = self.restart(self.main.config().clone(), true) {
-                        return vec![Event::Rejected(errors)];
-                    }
-                    let mut events = vec![Event::Running(false)];
-                    events.extend(self.fresh_state().await);
-                    return events;
-                }
-                // The run goes on as it was (its charts too); only the twin's rows go.
-                self.twin = None;
-                let mut events = self.panel_events().await;
-                events.extend(self.scores_event().await);
-                events
-            }
-            Command::Translate(pixels) => match self.translate(&pixels).await {
-                Ok(panels) => panels
-                    .into_iter()
-                    .map(|panel| Event::Panel { panel, stats: None })
-                    .collect(),
-                Err(e) => vec![Event::Error(e.into())],
-            },
-            Command::Update(settings) => {
-                let requested = match parse_pairs(self.main.config(), &settings) {
-                    Ok(c) => c,
-                    Err(errors) => return vec![Event::Rejected(errors)],
-                };
-                let mut result = self.main.update_live(&requested);
-                if let (Ok(()), Some(twin)) = (&result, self.twin.as_mut()) {
-                    result = twin.update_live(&twin_config(&requested));
-                }
-                match result {
-                    Ok(()) => vec![Event::Applied {
-                        view: cycle_view(),
-                        settings: to_setting_pairs(self.main.config()),
-                    }],
-                    Err(errors) => vec![Event::Rejected(errors)],
-                }
-            }
-            Command::Start => {
-                self.running = true;
-                vec![Event::Running(true)]
-            }
-            Command::Pause => {
-                self.running = false;
-                let mut events = vec![Event::Running(false)];
-                if self.last_panel != Some(self.main.steps()) {
-                    events.extend(self.panel_events().await);
-                }
-                events
-            }
-            Command::Step => {
-                if self.running {
-                    return Vec::new();
-                }
-                let mut events = self.train_for(0.0).await;
-                events.extend(self.panel_events().await);
-                events
-            }
-            Command::PauseAt(at) => {
-                self.pause_at = at;
-                Vec::new()
-            }
-            Command::SampleEvery(n) => {
-                self.sample_every = n.max(1);
-                Vec::new()
-            }
-            Command::MetricsEvery(n) => {
-                self.scores_every = n;
-                Vec::new()
-            }
-            Command::Evaluate => self.scores_event().await,
-            Command::SaveCheckpoint => match self.checkpoint() {
-                Ok(bytes) => vec![Event::Checkpoint {
-                    step: self.main.steps(),
-                    file_name: self.file_name(),
-                    bytes,
-                }],
-                Err(e) => vec![Event::Error(e.into())],
-            },
-            Command::LoadCheckpoint { bytes } => match self.load(&bytes) {
-                Ok(()) => {
-                    let mut events = vec![Event::Running(false)];
-                    events.extend(self.fresh_state().await);
-                    events
-                }
-                Err(e) => vec![Event::Error(e.into())],
-            },
-            other => vec![unsupported(ID, &other)],
-        }
     }
 
     /// A file name that says what the run is.
@@ -408,90 +265,6 @@ impl CycleGan {
         Ok(())
     }
 
-    /// While running: trains for about 200 ms, then reports (the panels and scores when due).
-    pub async fn tick(&mut self) -> Vec<Event> {
-        if !self.running {
-            return Vec::new();
-        }
-        let mut events = self.train_for(TICK_BUDGET_MS).await;
-        let step = self.main.steps();
-        if self
-            .last_panel
-            .is_none_or(|last| step >= last + self.sample_every as u64)
-        {
-            events.extend(self.panel_events().await);
-        }
-        if self.scores_every > 0 && step >= self.last_scores.unwrap_or(0) + self.scores_every as u64
-        {
-            events.extend(self.scores_event().await);
-        }
-        if self.pause_at.is_some_and(|at| step >= at) {
-            self.running = false;
-            if self.last_panel != Some(step) {
-                events.extend(self.panel_events().await);
-            }
-            if self.last_scores != Some(step) {
-                events.extend(self.scores_event().await);
-            }
-            events.push(Event::Running(false));
-        }
-        events
-    }
-
-    /// Trains at least one step (of the run and of its twin) and until `budget_ms` has passed.
-    pub async fn train_for(&mut self, budget_ms: f64) -> Vec<Event> {
-        let start = (self.clock)();
-        let mut records = Vec::new();
-        loop {
-            let stats = self.main.step(&self.data.x_train, &self.data.y_train);
-            if let Some(twin) = self.twin.as_mut() {
-                // The twin's statistics are not charted; its content preservation is scored.
-                let _ = twin.step(&self.data.x_train, &self.data.y_train);
-            }
-            match read_f32(stats).await {
-                Ok(values) if values.len() == STEP_SERIES.len() => records.push(StepRecord {
-                    step: self.main.steps(),
-                    values,
-                }),
-                Ok(values) => {
-                    self.running = false;
-                    let e = EngineError::Shape(format!("{} step statistics", values.len()));
-                    return vec![Event::Error(e.into()), Event::Running(false)];
-                }
-                Err(e) => {
-                    self.running = false;
-                    return vec![Event::Error(e.into()), Event::Running(false)];
-                }
-            }
-            let at_limit = self.pause_at.is_some_and(|at| self.main.steps() >= at);
-            if at_limit || (self.clock)() - start >= budget_ms {
-                break;
-            }
-        }
-        let spent = ((self.clock)() - start).max(1e-3);
-        self.elapsed_ms += spent;
-        let steps_per_sec = records.len() as f32 / (spent as f32 / 1000.0);
-        let batch = self.main.config().batch_size as f32;
-        vec![Event::Progress {
-            records,
-            steps_per_sec,
-            // Each step translates a batch of each domain (and back).
-            images_per_sec: steps_per_sec * batch * 2.0,
-            elapsed_ms: self.elapsed_ms,
-        }]
-    }
-
-    async fn panel_events(&mut self) -> Vec<Event> {
-        self.last_panel = Some(self.main.steps());
-        match self.panels().await {
-            Ok(panels) => panels
-                .into_iter()
-                .map(|panel| Event::Panel { panel, stats: None })
-                .collect(),
-            Err(e) => vec![Event::Error(e.into())],
-        }
-    }
-
     /// The triplet panels of the run (`cycle-x`, `cycle-y`) and of the twin (`twin-x`,
     /// `twin-y`): the first held-out images of each domain, their translations and their
     /// round trips, each round trip's L1 error under its column.
@@ -531,6 +304,7 @@ impl CycleGan {
                         pixels,
                         row_labels: Some(rows.iter().map(|r| r.to_string()).collect()),
                         captions: Some(errors.iter().map(|e| format!("{e:.3}")).collect()),
+                        channels: 1,
                     },
                 )?);
             }
@@ -593,17 +367,10 @@ impl CycleGan {
                 pixels: to_bytes(&values),
                 row_labels: None,
                 captions: Some(captions),
+                channels: 1,
             });
         }
         Ok(panels)
-    }
-
-    async fn scores_event(&mut self) -> Vec<Event> {
-        self.last_scores = Some(self.main.steps());
-        match self.scores().await {
-            Ok(table) => vec![Event::Scores(table)],
-            Err(e) => vec![Event::Error(e.into())],
-        }
     }
 
     /// Content preservation and round-trip error of the run (and the twin) on every held-out
@@ -712,25 +479,100 @@ async fn kept(
     Ok(((same / n) as f32, (l1_sum / n) as f32))
 }
 
-impl Task for CycleGan {
-    fn announce(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
-        Box::pin(self.fresh_state())
+impl DemoModel for CycleGan {
+    fn steps(&self) -> u64 {
+        self.main.steps()
     }
 
-    fn handle<'a>(
-        &'a mut self,
-        command: Command,
-        _assets: &'a mut dyn AssetSource,
-    ) -> LocalBoxFuture<'a, Vec<Event>> {
-        Box::pin(CycleGan::handle(self, command))
+    fn step(&mut self) -> Tensor<1> {
+        let stats = self.main.step(&self.data.x_train, &self.data.y_train);
+        if let Some(twin) = self.twin.as_mut() {
+            // The twin's statistics are not charted; its content preservation is scored.
+            let _ = twin.step(&self.data.x_train, &self.data.y_train);
+        }
+        stats
     }
 
-    fn is_running(&self) -> bool {
-        self.running
+    fn images_per_step(&self) -> f32 {
+        // Each step translates a batch of each domain (and back).
+        self.main.config().batch_size as f32 * 2.0
     }
 
-    fn tick(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
-        Box::pin(CycleGan::tick(self))
+    fn view(&self) -> TaskView {
+        cycle_view()
+    }
+
+    fn settings(&self) -> SettingPairs {
+        to_setting_pairs(self.main.config())
+    }
+
+    fn scores_every(&self) -> u32 {
+        200
+    }
+
+    /// Fresh networks with `settings` (and a fresh twin, if one is racing).
+    fn reset(&mut self, settings: &SettingPairs) -> Result<(), FieldErrors> {
+        let config = parse_pairs(&CycleConfig::new(), settings)?;
+        self.restart(config, self.twin.is_some())
+    }
+
+    /// The live settings reach the run and the twin, whose λ stays 0.
+    fn update(&mut self, settings: &SettingPairs) -> Result<(), FieldErrors> {
+        let requested = parse_pairs(self.main.config(), settings)?;
+        self.main.update_live(&requested)?;
+        if let Some(twin) = self.twin.as_mut() {
+            // Valid for the run, so valid with λ = 0.
+            twin.update_live(&twin_config(&requested))?;
+        }
+        Ok(())
+    }
+
+    fn panels(&self) -> LocalBoxFuture<'_, Result<Vec<Panel>, EngineError>> {
+        Box::pin(CycleGan::panels(self))
+    }
+
+    fn scores(&self) -> LocalBoxFuture<'_, Result<ScoreTable, EngineError>> {
+        Box::pin(CycleGan::scores(self))
+    }
+
+    fn checkpoint(&self) -> Result<Vec<u8>, EngineError> {
+        CycleGan::checkpoint(self)
+    }
+
+    fn file_name(&self) -> String {
+        CycleGan::file_name(self)
+    }
+
+    fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
+        CycleGan::load(self, bytes)
+    }
+
+    /// `Twin(true)` restarts both runs, `Twin(false)` drops the twin (the run goes on, charts
+    /// and all), `Translate` answers with the drawn digit's panels.
+    fn command(&mut self, command: &Command) -> LocalBoxFuture<'_, Option<Reply>> {
+        let command = command.clone();
+        Box::pin(async move {
+            match command {
+                Command::Twin(true) => Some(match self.restart(self.main.config().clone(), true) {
+                    Ok(()) => Reply::Restarted,
+                    Err(errors) => Reply::Events(vec![Event::Rejected(errors)]),
+                }),
+                Command::Twin(false) => {
+                    self.twin = None;
+                    Some(Reply::Refresh)
+                }
+                Command::Translate(pixels) => {
+                    Some(Reply::Events(match self.translate(&pixels).await {
+                        Ok(panels) => panels
+                            .into_iter()
+                            .map(|panel| Event::Panel { panel, stats: None })
+                            .collect(),
+                        Err(e) => vec![Event::Error(e.into())],
+                    }))
+                }
+                _ => None,
+            }
+        })
     }
 }
 
@@ -759,7 +601,7 @@ mod tests {
         MnistSet::from_parts((0..n).map(|i| (i % 10) as u8).collect(), pixels).unwrap()
     }
 
-    fn task() -> CycleGan {
+    fn task() -> CycleGanTask {
         let device = Device::default();
         let data = CycleData::new(&bars(HELD_OUT + 20, 2), &bars(HELD_OUT + 20, 5)).unwrap();
         let config = CycleConfig::new()
@@ -771,7 +613,11 @@ mod tests {
             &device,
         )
         .unwrap();
-        CycleGan::new(&device, data, classifier, config, clock).unwrap()
+        Demo::new(
+            ID,
+            CycleGan::new(&device, data, classifier, config).unwrap(),
+            clock,
+        )
     }
 
     fn panels(events: &[Event]) -> Vec<String> {
@@ -811,8 +657,11 @@ mod tests {
         assert!(
             matches!(&events[0], Event::Progress { records, .. } if records.len() == 1 && records[0].values.len() == STEP_SERIES.len())
         );
-        assert_eq!(task.twin().map(|t| t.steps()), Some(1));
-        assert_eq!(task.twin().map(|t| t.config().cycle_weight), Some(0.0));
+        assert_eq!(task.model.twin().map(|t| t.steps()), Some(1));
+        assert_eq!(
+            task.model.twin().map(|t| t.config().cycle_weight),
+            Some(0.0)
+        );
         // Live settings reach both, and the twin keeps λ = 0.
         let events = pollster::block_on(task.handle(Command::Update(vec![
             ("lr_g".into(), "0.001".into()),
@@ -820,34 +669,35 @@ mod tests {
         ])));
         assert!(matches!(&events[0], Event::Applied { .. }));
         assert_eq!(
-            task.twin()
+            task.model
+                .twin()
                 .map(|t| (t.config().lr_g, t.config().cycle_weight)),
             Some((0.001, 0.0))
         );
-        assert_eq!(task.main().config().cycle_weight, 5.0);
+        assert_eq!(task.model.main().config().cycle_weight, 5.0);
         // Files keep both runs.
-        let bytes = task.checkpoint().unwrap();
-        let before = pollster::block_on(task.scores()).unwrap();
+        let bytes = task.model.checkpoint().unwrap();
+        let before = pollster::block_on(task.model.scores()).unwrap();
         let mut other = self::task();
-        other.load(&bytes).unwrap();
-        assert_eq!(other.main().steps(), 1);
-        assert!(other.twin().is_some());
+        other.model.load(&bytes).unwrap();
+        assert_eq!(other.model.main().steps(), 1);
+        assert!(other.model.twin().is_some());
         assert_eq!(
-            pollster::block_on(other.scores()).unwrap().rows,
+            pollster::block_on(other.model.scores()).unwrap().rows,
             before.rows
         );
-        assert!(task.file_name().contains("twin"));
+        assert!(task.model.file_name().contains("twin"));
         // A wrong file is refused and the runs are kept.
         let events = pollster::block_on(other.handle(Command::LoadCheckpoint {
             bytes: vec![1, 2, 3],
         }));
         assert!(matches!(&events[0], Event::Error(e) if e.kind == ErrorKind::Checkpoint));
-        assert!(other.twin().is_some());
+        assert!(other.model.twin().is_some());
         let events = pollster::block_on(
             other.handle(Command::Reset(vec![("batch_size".into(), "0".into())])),
         );
         assert!(matches!(&events[0], Event::Rejected(_)));
-        assert_eq!(other.main().steps(), 1);
+        assert_eq!(other.model.main().steps(), 1);
         // A digit is translated both ways by both runs; a wrong-sized one is refused.
         let events =
             pollster::block_on(other.handle(Command::Translate(bars(1, 3).image(0).to_vec())));
@@ -868,7 +718,7 @@ mod tests {
         // Dropping the twin keeps the run.
         let events = pollster::block_on(other.handle(Command::Twin(false)));
         assert_eq!(panels(&events), ["cycle-x", "cycle-y"]);
-        assert_eq!(other.main().steps(), 1);
+        assert_eq!(other.model.main().steps(), 1);
         let events = pollster::block_on(other.handle(Command::Generate { seed: 1 }));
         assert!(matches!(&events[0], Event::Error(e) if e.kind == ErrorKind::Unsupported));
     }

@@ -238,6 +238,7 @@ impl Gallery {
             pixels: Vec::new(),
             row_labels,
             captions: None,
+            channels: 1,
         };
         if !judge {
             let pixels = to_bytes(&read_f32(images).await?);

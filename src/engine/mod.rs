@@ -4,7 +4,9 @@
 //! the clock and the transport differ.
 
 pub mod backend;
+pub mod colorize;
 pub mod cyclegan;
+pub mod demo;
 mod error;
 pub mod evaluate;
 pub mod gallery;

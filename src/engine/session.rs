@@ -547,6 +547,7 @@ impl Engine {
             pixels: Vec::new(),
             row_labels: row_labels.map(|rows| rows.iter().map(|d| d.to_string()).collect()),
             captions: None,
+            channels: 1,
         };
         judged_panel(&self.classifier, images, panel).await
     }

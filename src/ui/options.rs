@@ -23,11 +23,19 @@ pub enum Route {
     Superres,
     /// `#/cycle`: CycleGAN between handwritten and typeset digits, with a λ = 0 twin.
     Cycle,
+    /// `#/colorize`: colourise grey patches of photographs, pix2pix-style.
+    Colorize,
 }
 
 impl Route {
     /// Every view with a card on the home page, in display order.
-    pub const DEMOS: [Route; 4] = [Route::Gallery, Route::Train, Route::Cycle, Route::Superres];
+    pub const DEMOS: [Route; 5] = [
+        Route::Gallery,
+        Route::Train,
+        Route::Cycle,
+        Route::Colorize,
+        Route::Superres,
+    ];
 
     /// The hash path (`/train`).
     pub fn path(self) -> &'static str {
@@ -37,6 +45,7 @@ impl Route {
             Route::Gallery => "/gallery",
             Route::Superres => "/superres",
             Route::Cycle => "/cycle",
+            Route::Colorize => "/colorize",
         }
     }
 
@@ -48,6 +57,7 @@ impl Route {
             "/gallery" => Some(Route::Gallery),
             "/superres" => Some(Route::Superres),
             "/cycle" => Some(Route::Cycle),
+            "/colorize" => Some(Route::Colorize),
             _ => None,
         }
     }
@@ -60,6 +70,7 @@ impl Route {
             Route::Gallery => "Gallery",
             Route::Superres => "Super-resolution",
             Route::Cycle => "CycleGAN",
+            Route::Colorize => "Colourise",
         }
     }
 
@@ -75,6 +86,9 @@ impl Route {
             }
             Route::Cycle => {
                 "Translate handwritten digits into typeset ones and back with two generators that never see a pair; race a twin without the cycle loss and watch it forget which digit it was given."
+            }
+            Route::Colorize => {
+                "Grey in, colour out: a pix2pix-style generator colours patches of real photographs it has never seen, scored by PSNR and SSIM against the real colours and a mean-colour baseline."
             }
             Route::Superres => {
                 "Bring 7×7 digits back to 28×28 with an SRGAN-style generator, beside bicubic upsampling and the real digit, with PSNR and SSIM; train it further or from scratch in the tab."

@@ -34,9 +34,10 @@ pub fn read_chosen_file(
 /// Paints a panel's images on `canvas` (resized to fit), one grid cell per image.
 pub fn paint(canvas: &web_sys::HtmlCanvasElement, p: &Panel) {
     let side = p.side.max(1);
+    let channels = if p.channels == 3 { 3 } else { 1 };
     let pixels_per_image = side * side;
     let cols = p.columns.max(1);
-    let n = p.pixels.len() / pixels_per_image;
+    let n = p.pixels.len() / (pixels_per_image * channels);
     let rows = n.div_ceil(cols).max(1);
     let (w, h) = (cols * side, rows * side);
     canvas.set_width(w as u32);
@@ -45,9 +46,14 @@ pub fn paint(canvas: &web_sys::HtmlCanvasElement, p: &Panel) {
     for i in 0..n {
         let (gx, gy) = ((i % cols) * side, (i / cols) * side);
         for q in 0..pixels_per_image {
-            let v = p.pixels[i * pixels_per_image + q];
+            let from = (i * pixels_per_image + q) * channels;
             let at = ((gy + q / side) * w + gx + q % side) * 4;
-            rgba[at..at + 4].copy_from_slice(&[v, v, v, 255]);
+            let rgb = if channels == 3 {
+                [p.pixels[from], p.pixels[from + 1], p.pixels[from + 2]]
+            } else {
+                [p.pixels[from]; 3]
+            };
+            rgba[at..at + 4].copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
         }
     }
     let ctx = canvas
