@@ -96,3 +96,34 @@ pub(crate) fn domains(
     println!("per digit: {}", per_digit.join(", "));
     Ok(())
 }
+
+/// Writes 80 colour digits (drawn from the first 80 digits of `data` with `seed`) as a 10-wide
+/// PNG grid.
+pub(crate) fn colour_grid(data: &Path, seed: u64, path: &Path) -> Result<()> {
+    use crate::core::colour_digits::ColourSet;
+    use crate::core::data::IMAGE_SIDE;
+    let digits = super::common::load_data(data)?;
+    let (first, _) = digits.split(80.min(digits.len()))?;
+    let set = ColourSet::from_digits(&first, seed);
+    let cols = 10;
+    let rows = set.len().div_ceil(cols);
+    let mut img = image::RgbImage::new((cols * IMAGE_SIDE) as u32, (rows * IMAGE_SIDE) as u32);
+    for i in 0..set.len() {
+        let (gx, gy) = ((i % cols) * IMAGE_SIDE, (i / cols) * IMAGE_SIDE);
+        for (q, rgb) in set.image(i).chunks_exact(3).enumerate() {
+            img.put_pixel(
+                (gx + q % IMAGE_SIDE) as u32,
+                (gy + q / IMAGE_SIDE) as u32,
+                image::Rgb([rgb[0], rgb[1], rgb[2]]),
+            );
+        }
+    }
+    img.save(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!(
+        "wrote {} ({} colour digits, seed {seed})",
+        path.display(),
+        set.len()
+    );
+    Ok(())
+}

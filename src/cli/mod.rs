@@ -271,6 +271,13 @@ enum Cmd {
         /// The playground's MNIST classifier.
         #[arg(long, default_value = "www/weights/classifier.bpk")]
         classifier: PathBuf,
+        /// Also write 80 colour digits (the MNIST digits of `--data` in random colours over
+        /// random backgrounds, seed `--seed`) as a PNG grid here.
+        #[arg(long)]
+        colour_grid: Option<PathBuf>,
+        /// The digits the colour digits are drawn from.
+        #[arg(long, default_value = "www/data/mnist.bin")]
+        data: PathBuf,
     },
     /// Milliseconds per training step (one D step + one G step, batch 64) per model and backend.
     Bench {
@@ -439,7 +446,14 @@ pub fn main() -> Result<()> {
             seed,
             grid,
             classifier,
-        } => domains(&fonts, count, seed, grid.as_deref(), &classifier),
+            colour_grid,
+            data,
+        } => {
+            if let Some(path) = &colour_grid {
+                domains::colour_grid(&data, seed, path)?;
+            }
+            domains(&fonts, count, seed, grid.as_deref(), &classifier)
+        }
         Cmd::Bench { steps, data } => bench(steps, &data),
     }
 }

@@ -5,6 +5,7 @@
 pub mod checkpoint;
 pub mod classifier;
 pub mod colorize;
+pub mod colour_digits;
 pub mod cyclegan;
 pub mod data;
 pub mod digit_input;
