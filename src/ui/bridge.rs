@@ -13,6 +13,23 @@ use crate::engine::{ErrorKind, Event, ToWorker, WorkerError};
 pub struct WorkerBridge {
     worker: Worker,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
+    _onerror: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+/// What the page says when the worker itself fails (a crash, or a script that did not load).
+fn crashed(event: &web_sys::ErrorEvent) -> Event {
+    let detail = event.message();
+    let detail = if detail.is_empty() {
+        "no details".to_string()
+    } else {
+        detail
+    };
+    Event::Error(WorkerError::fatal(
+        ErrorKind::Startup,
+        format!(
+            "The background worker stopped ({detail}). What this page shows is kept; reload the page to start it again."
+        ),
+    ))
 }
 
 fn malformed(message: String) -> Event {
@@ -45,14 +62,24 @@ impl WorkerBridge {
     ) -> Result<Self, String> {
         let worker =
             Worker::new(url).map_err(|e| format!("could not start the training worker: {e:?}"))?;
+        let on_event = std::rc::Rc::new(std::cell::RefCell::new(
+            move |event: Event, buffer: Option<ArrayBuffer>| on_event(event, buffer),
+        ));
+        let handler = on_event.clone();
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
             let (event, buffer) = decode(message.data());
-            on_event(event, buffer);
+            (handler.borrow_mut())(event, buffer);
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        let onerror =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+                (on_event.borrow_mut())(crashed(&e), None);
+            });
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         Ok(Self {
             worker,
             _onmessage: onmessage,
+            _onerror: onerror,
         })
     }
 
