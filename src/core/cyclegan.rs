@@ -25,7 +25,9 @@ use crate::core::classifier::Classifier;
 use crate::core::data::{BatchSampler, MnistSet};
 use crate::core::models::layers::upsample_nearest;
 use crate::core::models::patchgan::PatchDiscriminator;
-use crate::core::settings::{Bound, Group, Kind, Setting, Settings, validate};
+use crate::core::settings::{
+    Bound, Group, Kind, Setting, Settings, batch_size, learning_rate, seed, validate,
+};
 use crate::core::train::{FieldError, FieldErrors};
 
 /// Names of the values a training step reports, in order.
@@ -98,62 +100,31 @@ static CYCLE_SETTINGS: &[Setting<CycleConfig>] = &[
         group: Group::Model,
         applies: None,
     },
-    Setting {
-        id: "lr_g",
-        label: "Learning rate G, F",
-        help: "Adam step size of both generators (β₁ 0.5).",
-        kind: Kind::Number {
-            get: |c| c.lr_g,
-            set: |c, v| c.lr_g = v,
-            min: Bound::Open(0.0),
-            max: Bound::Closed(1.0),
-        },
-        live: true,
-        group: Group::Training,
-        applies: None,
-    },
-    Setting {
-        id: "lr_d",
-        label: "Learning rate D_X, D_Y",
-        help: "Adam step size of both discriminators.",
-        kind: Kind::Number {
-            get: |c| c.lr_d,
-            set: |c, v| c.lr_d = v,
-            min: Bound::Open(0.0),
-            max: Bound::Closed(1.0),
-        },
-        live: true,
-        group: Group::Training,
-        applies: None,
-    },
-    Setting {
-        id: "batch_size",
-        label: "Batch size",
-        help: "Images of each domain per step.",
-        kind: Kind::Whole {
-            get: |c| c.batch_size as u64,
-            set: |c, v| c.batch_size = v as usize,
-            min: 1,
-            max: 256,
-        },
-        live: false,
-        group: Group::Training,
-        applies: None,
-    },
-    Setting {
-        id: "seed",
-        label: "Seed",
-        help: "Seeds the initial weights and the order of the images: the same seed gives the same run.",
-        kind: Kind::Whole {
-            get: |c| c.seed,
-            set: |c, v| c.seed = v,
-            min: 0,
-            max: u32::MAX as u64,
-        },
-        live: false,
-        group: Group::Training,
-        applies: None,
-    },
+    learning_rate(
+        "lr_g",
+        "Learning rate G, F",
+        "Adam step size of both generators (β₁ 0.5).",
+        |c: &CycleConfig| c.lr_g,
+        |c, v| c.lr_g = v,
+    ),
+    learning_rate(
+        "lr_d",
+        "Learning rate D_X, D_Y",
+        "Adam step size of both discriminators.",
+        |c: &CycleConfig| c.lr_d,
+        |c, v| c.lr_d = v,
+    ),
+    batch_size(
+        "Images of each domain per step.",
+        256,
+        |c: &CycleConfig| c.batch_size as u64,
+        |c, v| c.batch_size = v as usize,
+    ),
+    seed(
+        "Seeds the initial weights and the order of the images: the same seed gives the same run.",
+        |c: &CycleConfig| c.seed,
+        |c, v| c.seed = v,
+    ),
     Setting {
         id: "channels",
         label: "Channels",

@@ -458,6 +458,72 @@ pub fn with_live<C: Settings>(current: &C, requested: &C) -> C {
     next
 }
 
+/// A learning rate setting in (0, 1] that applies to a running session (the demos' `lr_g` and
+/// `lr_d` entries).
+pub const fn learning_rate<C>(
+    id: &'static str,
+    label: &'static str,
+    help: &'static str,
+    get: fn(&C) -> f64,
+    set: fn(&mut C, f64),
+) -> Setting<C> {
+    Setting {
+        id,
+        label,
+        help,
+        kind: Kind::Number {
+            get,
+            set,
+            min: Bound::Open(0.0),
+            max: Bound::Closed(1.0),
+        },
+        live: true,
+        group: Group::Training,
+        applies: None,
+    }
+}
+
+/// The `batch_size` setting, `1..=max`, applied on restart.
+pub const fn batch_size<C>(
+    help: &'static str,
+    max: u64,
+    get: fn(&C) -> u64,
+    set: fn(&mut C, u64),
+) -> Setting<C> {
+    Setting {
+        id: "batch_size",
+        label: "Batch size",
+        help,
+        kind: Kind::Whole {
+            get,
+            set,
+            min: 1,
+            max,
+        },
+        live: false,
+        group: Group::Training,
+        applies: None,
+    }
+}
+
+/// The `seed` setting (any 32-bit value), applied on restart.
+pub const fn seed<C>(help: &'static str, get: fn(&C) -> u64, set: fn(&mut C, u64)) -> Setting<C> {
+    Setting {
+        id: "seed",
+        label: "Seed",
+        help,
+        kind: Kind::Whole {
+            get,
+            set,
+            min: 0,
+            max: u32::MAX as u64,
+        },
+        live: false,
+        group: Group::Training,
+        applies: None,
+    }
+}
+
 /// Test helpers shared by every registry's tests: a valid value different from the current one
 /// and a value out of range, for each setting.
 #[cfg(any(test, feature = "cli"))]

@@ -25,7 +25,9 @@ use crate::core::image_metrics::{ImageMetricError, psnr, ssim};
 use crate::core::loss::{discriminator_loss, softplus};
 use crate::core::models::layers::upsample_nearest;
 use crate::core::models::patchgan::PatchDiscriminator;
-use crate::core::settings::{Bound, Choice, Group, Kind, Setting, Settings, validate};
+use crate::core::settings::{
+    Bound, Choice, Group, Kind, Setting, Settings, batch_size, learning_rate, seed, validate,
+};
 use crate::core::train::{FieldError, FieldErrors};
 
 /// Names of the values a training step reports, in order.
@@ -105,62 +107,31 @@ static SR_SETTINGS: &[Setting<SrConfig>] = &[
         group: Group::Model,
         applies: None,
     },
-    Setting {
-        id: "lr_g",
-        label: "Learning rate G",
-        help: "Adam step size of the generator; 1e-3 learns in seconds on digits.",
-        kind: Kind::Number {
-            get: |c| c.lr_g,
-            set: |c, v| c.lr_g = v,
-            min: Bound::Open(0.0),
-            max: Bound::Closed(1.0),
-        },
-        live: true,
-        group: Group::Training,
-        applies: None,
-    },
-    Setting {
-        id: "lr_d",
-        label: "Learning rate D",
-        help: "Adam step size of the discriminator.",
-        kind: Kind::Number {
-            get: |c| c.lr_d,
-            set: |c, v| c.lr_d = v,
-            min: Bound::Open(0.0),
-            max: Bound::Closed(1.0),
-        },
-        live: true,
-        group: Group::Training,
-        applies: None,
-    },
-    Setting {
-        id: "batch_size",
-        label: "Batch size",
-        help: "Digits per step.",
-        kind: Kind::Whole {
-            get: |c| c.batch_size as u64,
-            set: |c, v| c.batch_size = v as usize,
-            min: 1,
-            max: 512,
-        },
-        live: false,
-        group: Group::Training,
-        applies: None,
-    },
-    Setting {
-        id: "seed",
-        label: "Seed",
-        help: "Seeds the initial weights and the order of the digits: the same seed gives the same run.",
-        kind: Kind::Whole {
-            get: |c| c.seed,
-            set: |c, v| c.seed = v,
-            min: 0,
-            max: u32::MAX as u64,
-        },
-        live: false,
-        group: Group::Training,
-        applies: None,
-    },
+    learning_rate(
+        "lr_g",
+        "Learning rate G",
+        "Adam step size of the generator; 1e-3 learns in seconds on digits.",
+        |c: &SrConfig| c.lr_g,
+        |c, v| c.lr_g = v,
+    ),
+    learning_rate(
+        "lr_d",
+        "Learning rate D",
+        "Adam step size of the discriminator.",
+        |c: &SrConfig| c.lr_d,
+        |c, v| c.lr_d = v,
+    ),
+    batch_size(
+        "Digits per step.",
+        512,
+        |c: &SrConfig| c.batch_size as u64,
+        |c, v| c.batch_size = v as usize,
+    ),
+    seed(
+        "Seeds the initial weights and the order of the digits: the same seed gives the same run.",
+        |c: &SrConfig| c.seed,
+        |c, v| c.seed = v,
+    ),
     Setting {
         id: "channels",
         label: "Channels",
