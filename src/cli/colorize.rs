@@ -15,7 +15,10 @@ use crate::engine::colorize::{Colorize, ID};
 use crate::engine::demo::{Demo, DemoModel};
 
 use super::common::now_ms;
-use super::task_run::{TaskRun, command_line, file_name, resume_and_train, write_panels};
+use super::task_run::{
+    TaskRun, command_line, file_name, print_fidelity, resume_and_train, write_networks,
+    write_panels,
+};
 
 pub(crate) fn colorize(
     config: ColorConfig,
@@ -29,22 +32,11 @@ pub(crate) fn colorize(
     let mut task = Demo::new(ID, model, now_ms);
     let trained = resume_and_train(&mut task, &run)?;
     let table = pollster::block_on(task.model.scores())?;
-    println!(
-        "{}: the right quarter of each photograph, never trained on",
-        table.title
+    print_fidelity(
+        &table,
+        "the right quarter of each photograph, never trained on",
     );
-    println!(
-        "  {:<12} {:>10} {:>8}",
-        "", table.columns[0], table.columns[1]
-    );
-    for (name, values) in &table.rows {
-        println!("  {name:<12} {:>10.2} {:>8.4}", values[0], values[1]);
-    }
-    if let Some(out) = &run.out {
-        fs::write(out, task.model.checkpoint()?)
-            .with_context(|| format!("writing {}", out.display()))?;
-        println!("wrote {}", out.display());
-    }
+    write_networks(&task, run.out.as_deref())?;
     if let Some(card_path) = &run.card {
         let Some(out) = &run.out else {
             bail!("--card describes the file --out writes; give both");

@@ -16,7 +16,9 @@ use crate::engine::cyclegan::{CycleData, CycleGan, HELD_OUT, ID};
 use crate::engine::demo::Demo;
 
 use super::common::{load_classifier, load_data, now_ms};
-use super::task_run::{TaskRun, command_line, file_name, resume_and_train, write_panels};
+use super::task_run::{
+    TaskRun, command_line, file_name, resume_and_train, write_networks, write_panels,
+};
 
 /// The shipped files the CycleGAN reads.
 pub(crate) struct CycleAssets<'a> {
@@ -87,11 +89,7 @@ pub(crate) fn cycle(
     if let Some(t) = &twin_scores {
         line("λ = 0 twin", t);
     }
-    if let Some(out) = &run.out {
-        fs::write(out, task.model.checkpoint()?)
-            .with_context(|| format!("writing {}", out.display()))?;
-        println!("wrote {}", out.display());
-    }
+    write_networks(&task, run.out.as_deref())?;
     if let Some(card_path) = &run.card {
         let Some(out) = &run.out else {
             bail!("--card describes the file --out writes; give both");

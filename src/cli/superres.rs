@@ -10,11 +10,14 @@ use burn::prelude::*;
 use crate::core::pretrained::SrCard;
 use crate::core::settings::to_setting_pairs;
 use crate::core::superres::{Fidelity, SrConfig};
-use crate::engine::demo::{Demo, DemoModel};
+use crate::engine::demo::Demo;
 use crate::engine::superres::{HELD_OUT, ID, SuperRes};
 
 use super::common::{load_data, now_ms};
-use super::task_run::{TaskRun, command_line, file_name, resume_and_train, write_panels};
+use super::task_run::{
+    TaskRun, command_line, file_name, print_fidelity, resume_and_train, write_networks,
+    write_panels,
+};
 
 pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &Path) -> Result<()> {
     let digits = load_data(data)?;
@@ -23,22 +26,11 @@ pub(crate) fn superres(config: SrConfig, run: TaskRun, device: &Device, data: &P
     let trained = resume_and_train(&mut task, &run)?;
     let train_seconds = trained.seconds;
     let table = pollster::block_on(task.model.scores())?;
-    println!(
-        "{}: the last {HELD_OUT} digits of the data file, never trained on",
-        table.title
+    print_fidelity(
+        &table,
+        &format!("the last {HELD_OUT} digits of the data file, never trained on"),
     );
-    println!(
-        "  {:<12} {:>10} {:>8}",
-        "", table.columns[0], table.columns[1]
-    );
-    for (name, values) in &table.rows {
-        println!("  {name:<12} {:>10.2} {:>8.4}", values[0], values[1]);
-    }
-    if let Some(out) = &run.out {
-        fs::write(out, task.model.checkpoint()?)
-            .with_context(|| format!("writing {}", out.display()))?;
-        println!("wrote {}", out.display());
-    }
+    write_networks(&task, run.out.as_deref())?;
     if let Some(card_path) = &run.card {
         let Some(out) = &run.out else {
             bail!("--card describes the file --out writes; give both");

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::engine::demo::{Demo, DemoModel};
 use crate::engine::protocol::{Command, Event};
-use crate::engine::task::Panel;
+use crate::engine::task::{Panel, ScoreTable};
 
 use super::common::{now_ms, progress};
 
@@ -135,6 +135,28 @@ pub(crate) fn write_panels(path: &Path, panels: &[Panel]) -> Result<()> {
         .flat_map(|p| p.row_labels.clone().unwrap_or_default())
         .collect();
     println!("wrote {} (rows: {})", path.display(), rows.join(", "));
+    Ok(())
+}
+
+/// Prints a PSNR/SSIM score table (`held`: which images it scored).
+pub(crate) fn print_fidelity(table: &ScoreTable, held: &str) {
+    println!("{}: {held}", table.title);
+    println!(
+        "  {:<16} {:>10} {:>8}",
+        "", table.columns[0], table.columns[1]
+    );
+    for (name, values) in &table.rows {
+        println!("  {name:<16} {:>10.2} {:>8.4}", values[0], values[1]);
+    }
+}
+
+/// Writes the demo's networks to `out`, when given.
+pub(crate) fn write_networks<M: DemoModel>(task: &Demo<M>, out: Option<&Path>) -> Result<()> {
+    if let Some(out) = out {
+        fs::write(out, task.model.checkpoint()?)
+            .with_context(|| format!("writing {}", out.display()))?;
+        println!("wrote {}", out.display());
+    }
     Ok(())
 }
 

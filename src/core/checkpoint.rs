@@ -649,6 +649,13 @@ pub fn load_classifier(bytes: &[u8], device: &Device) -> Result<Classifier, Chec
     Ok(classifier)
 }
 
+/// Settings stored in a file that the trainer refuses.
+impl From<crate::core::train::FieldErrors> for CheckpointError {
+    fn from(errors: crate::core::train::FieldErrors) -> Self {
+        CheckpointError::Config(errors.to_string())
+    }
+}
+
 /// The `kind` of a super-resolution file.
 pub const SUPERRES_KIND: &str = "superres";
 /// The super-resolution file layout this code writes (and the newest it reads).

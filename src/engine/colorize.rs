@@ -286,11 +286,7 @@ impl DemoModel for Colorize {
     fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
         let file = load_color(bytes, &self.device.clone().autodiff())?;
         let trainer = ColorTrainer::new(file.config, &self.device)
-            .map_err(|e: FieldErrors| {
-                EngineError::Checkpoint(crate::core::checkpoint::CheckpointError::Config(
-                    e.to_string(),
-                ))
-            })?
+            .map_err(crate::core::checkpoint::CheckpointError::from)?
             .with_networks(
                 file.networks.generator,
                 file.networks.discriminator,

@@ -252,11 +252,7 @@ impl CycleGan {
         let restore = |run: CycleRun| -> Result<CycleTrainer, EngineError> {
             Ok(self
                 .trainer(run.config)
-                .map_err(|e: FieldErrors| {
-                    EngineError::Checkpoint(crate::core::checkpoint::CheckpointError::Config(
-                        e.to_string(),
-                    ))
-                })?
+                .map_err(crate::core::checkpoint::CheckpointError::from)?
                 .with_networks(run.nets.generators, run.nets.discriminators, run.steps))
         };
         let main = restore(file.main)?;

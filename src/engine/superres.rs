@@ -262,11 +262,7 @@ impl DemoModel for SuperRes {
         // Loaded straight onto the training (autodiff) device, so the parameters stay tracked.
         let file = load_superres(bytes, &self.device.clone().autodiff())?;
         let trainer = SrTrainer::new(file.config, self.train.len(), &self.device)
-            .map_err(|e: FieldErrors| {
-                EngineError::Checkpoint(crate::core::checkpoint::CheckpointError::Config(
-                    e.to_string(),
-                ))
-            })?
+            .map_err(crate::core::checkpoint::CheckpointError::from)?
             .with_networks(
                 file.networks.generator,
                 file.networks.discriminator,
