@@ -197,13 +197,23 @@ fn the_content_classifier_reads_both_domains() {
 }
 
 #[test]
-fn the_shipped_cyclegan_reproduces_its_card_and_its_twin_forgets_the_digit() {
+fn the_shipped_cyclegans_reproduce_their_cards_and_their_twins_forget_the_digit() {
+    use gan_playground::core::cyclegan::Domain;
+    for (card, domain) in [
+        ("cyclegan.json", Domain::Typeset),
+        ("cyclegan-colour.json", Domain::Colour),
+    ] {
+        shipped_cyclegan(card, domain);
+    }
+}
+
+fn shipped_cyclegan(card: &str, domain: gan_playground::core::cyclegan::Domain) {
     use gan_playground::core::cyclegan::CycleConfig;
     use gan_playground::core::domains::FONT_FILES;
     use gan_playground::core::pretrained::CycleCard;
     use gan_playground::engine::cyclegan::{CONTENT_CLASSIFIER, CycleData, CycleGan, HELD_OUT};
     let card: CycleCard = serde_json::from_slice(
-        &fs::read(Path::new(DIR).join("cyclegan.json")).expect("the CycleGAN's card is shipped"),
+        &fs::read(Path::new(DIR).join(card)).expect("the CycleGAN's card is shipped"),
     )
     .expect("the card parses");
     let bytes = fs::read(Path::new(DIR).join(&card.file)).expect("the CycleGAN's file");
@@ -230,6 +240,7 @@ fn the_shipped_cyclegan_reproduces_its_card_and_its_twin_forgets_the_digit() {
     )
     .expect("task");
     task.load(&bytes).expect("the networks load");
+    assert_eq!(task.domain(), domain, "{}", card.file);
     assert_eq!(task.main().steps(), card.steps);
     assert_eq!(card.held_out, HELD_OUT);
     let model = pollster::block_on(task.content(task.main())).expect("scores");

@@ -1,5 +1,5 @@
 //! `cycle`: trains (or continues, or only scores) the CycleGAN demo's networks between
-//! handwritten and typeset digits, optionally beside a λ = 0 twin, and reports how well each
+//! handwritten and typeset or colour digits, optionally beside a λ = 0 twin, and reports how well each
 //! keeps the digit on the held-out images.
 
 use std::fs;
@@ -97,7 +97,10 @@ pub(crate) fn cycle(
         // A card describes a finished run only.
         trained.check()?;
         let card = CycleCard {
-            title: "CycleGAN: handwritten ↔ typeset digits".into(),
+            title: format!(
+                "CycleGAN: handwritten ↔ {} digits",
+                task.model.domain().noun()
+            ),
             file: file_name(out),
             bytes: fs::metadata(out)?.len(),
             settings: to_setting_pairs(task.model.main().config()),

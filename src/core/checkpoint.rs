@@ -706,7 +706,7 @@ pub fn save_superres(
 /// [`CheckpointError::WrongKind`] (or [`CheckpointError::Format`] when it is no burnpack).
 pub fn load_superres(bytes: &[u8], device: &Device) -> Result<SrFile, CheckpointError> {
     let meta = task_metadata(bytes, SUPERRES_KIND, SUPERRES_FORMAT)?;
-    let config: SrConfig = stored_settings(&meta, SR_CONFIG_KEY)?;
+    let config: SrConfig = stored_settings(&meta, SR_CONFIG_KEY, &SrConfig::new())?;
     let names = tensor_names(bytes)?;
     let has_discriminator = names.iter().any(|name| name.starts_with("discriminator."));
     let mut networks = SrPair {
@@ -749,16 +749,31 @@ fn task_metadata(
     Ok(meta)
 }
 
-/// The valid settings stored under `key`.
-fn stored_settings<C: crate::core::settings::Settings + serde::de::DeserializeOwned>(
+/// The valid settings stored under `key`; settings added since the file was written take
+/// their value in `defaults`.
+fn stored_settings<C>(
     meta: &std::collections::BTreeMap<String, String>,
     key: &str,
-) -> Result<C, CheckpointError> {
+    defaults: &C,
+) -> Result<C, CheckpointError>
+where
+    C: crate::core::settings::Settings + serde::Serialize + serde::de::DeserializeOwned,
+{
+    let bad = |e: serde_json::Error| CheckpointError::Config(e.to_string());
     let json = meta
         .get(key)
         .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
-    let config: C =
-        serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    let stored: serde_json::Value = serde_json::from_str(json).map_err(bad)?;
+    let mut merged = serde_json::to_value(defaults).map_err(bad)?;
+    match (merged.as_object_mut(), stored) {
+        (Some(all), serde_json::Value::Object(stored)) => all.extend(stored),
+        _ => {
+            return Err(CheckpointError::Config(
+                "the stored settings are no object".into(),
+            ));
+        }
+    }
+    let config: C = serde_json::from_value(merged).map_err(bad)?;
     crate::core::settings::validate(&config)
         .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
     Ok(config)
@@ -829,7 +844,7 @@ pub fn save_color(
 /// [`CheckpointError::WrongKind`] (or [`CheckpointError::Format`] when it is no burnpack).
 pub fn load_color(bytes: &[u8], device: &Device) -> Result<ColorFile, CheckpointError> {
     let meta = task_metadata(bytes, COLOR_KIND, COLOR_FORMAT)?;
-    let config: ColorConfig = stored_settings(&meta, COLOR_CONFIG_KEY)?;
+    let config: ColorConfig = stored_settings(&meta, COLOR_CONFIG_KEY, &ColorConfig::new())?;
     let names = tensor_names(bytes)?;
     let has_discriminator = names.iter().any(|name| name.starts_with("discriminator."));
     let mut networks = ColorPair {
@@ -932,10 +947,10 @@ pub fn save_cycle(
 /// [`CheckpointError::WrongKind`] (or [`CheckpointError::Format`] when it is no burnpack).
 pub fn load_cycle(bytes: &[u8], device: &Device) -> Result<CycleFile, CheckpointError> {
     let meta = task_metadata(bytes, CYCLE_KIND, CYCLE_FORMAT)?;
-    let main: CycleConfig = stored_settings(&meta, CYCLE_CONFIG_KEY)?;
+    let main: CycleConfig = stored_settings(&meta, CYCLE_CONFIG_KEY, &CycleConfig::new())?;
     let twin: Option<CycleConfig> = meta
         .contains_key(TWIN_CONFIG_KEY)
-        .then(|| stored_settings(&meta, TWIN_CONFIG_KEY))
+        .then(|| stored_settings(&meta, TWIN_CONFIG_KEY, &CycleConfig::new()))
         .transpose()?;
     let names = tensor_names(bytes)?;
     let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
@@ -966,6 +981,30 @@ pub fn load_cycle(bytes: &[u8], device: &Device) -> Result<CycleFile, Checkpoint
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_added_after_a_file_was_written_take_their_defaults() {
+        use crate::core::cyclegan::Domain;
+        // A CycleGAN file from before the domain setting existed: typeset digits.
+        let mut stored = serde_json::to_value(CycleConfig::new().with_seed(5)).unwrap();
+        stored.as_object_mut().unwrap().remove("domain");
+        let meta = std::collections::BTreeMap::from([("k".to_string(), stored.to_string())]);
+        let config: CycleConfig = stored_settings(&meta, "k", &CycleConfig::new()).unwrap();
+        assert_eq!((config.domain, config.seed), (Domain::Typeset, 5));
+        // What is stored wins over the defaults; what is invalid is refused.
+        let colour = CycleConfig::new().with_domain(Domain::Colour);
+        let meta = std::collections::BTreeMap::from([
+            ("k".to_string(), serde_json::to_string(&colour).unwrap()),
+            ("list".to_string(), "[1, 2]".to_string()),
+            ("bad".to_string(), r#"{"batch_size": 0}"#.to_string()),
+        ]);
+        let config: CycleConfig = stored_settings(&meta, "k", &CycleConfig::new()).unwrap();
+        assert_eq!(config.domain, Domain::Colour);
+        for key in ["list", "bad", "missing"] {
+            let e = stored_settings(&meta, key, &CycleConfig::new()).unwrap_err();
+            assert!(matches!(e, CheckpointError::Config(_)), "{key}: {e}");
+        }
+    }
     use crate::core::models::{ArchitectureConfig, DcganConfig, ModelKind, Upsampling};
 
     #[test]

@@ -5,6 +5,7 @@
 //! The stroke and the background are kept apart in brightness (luma differing by at least
 //! [`MIN_CONTRAST`]) so the digit stays readable; which one is the brighter is random.
 
+use burn::prelude::*;
 use rand::Rng as _;
 
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE, MnistSet};
@@ -248,6 +249,71 @@ impl ColourSet {
     pub fn image(&self, index: usize) -> &[u8] {
         &self.pixels[index * IMAGE_PIXELS * 3..(index + 1) * IMAGE_PIXELS * 3]
     }
+
+    /// Splits into the first `at` digits and the rest (`None` past the end).
+    pub fn split(&self, at: usize) -> Option<(Self, Self)> {
+        if at > self.len() {
+            return None;
+        }
+        let (la, lb) = self.labels.split_at(at);
+        let (pa, pb) = self.pixels.split_at(at * IMAGE_PIXELS * 3);
+        let part = |labels: &[u8], pixels: &[u8]| Self {
+            labels: labels.to_vec(),
+            pixels: pixels.to_vec(),
+        };
+        Some((part(la, pa), part(lb, pb)))
+    }
+
+    /// Images `[B, 3, 28, 28]` scaled to [-1, 1], for the given indices.
+    pub fn batch(&self, indices: &[usize], device: &Device) -> Tensor<4> {
+        let mut values = Vec::with_capacity(indices.len() * IMAGE_PIXELS * 3);
+        for &i in indices {
+            values.extend(self.image(i).iter().map(|&p| p as f32 / 127.5 - 1.0));
+        }
+        let n = indices.len();
+        Tensor::<1>::from_data(TensorData::new(values, [n * IMAGE_PIXELS * 3]), device)
+            .reshape([n, IMAGE_SIDE, IMAGE_SIDE, 3])
+            .permute([0, 3, 1, 2])
+    }
+}
+
+/// Width of the frame around a 28×28 digit taken as its background by [`strokes`]: MNIST
+/// centres each digit's 20×20 box, so the outer 4 pixels hold no stroke.
+const FRAME: usize = 3;
+
+/// What a digit classifier trained on MNIST can read in colour digits `[B, 3, 28, 28]` (in
+/// [-1, 1]): `[B, 1, 28, 28]` white strokes on black, whatever the colours and whichever is
+/// the brighter. Each pixel's luma is compared with the mean luma of the image's outer frame
+/// (the background), and the differences are scaled so the largest is full white.
+pub fn strokes(images: Tensor<4>) -> Tensor<4> {
+    let device = images.device();
+    let [batch, ..] = images.dims();
+    let weights = Tensor::<1>::from_floats([0.299, 0.587, 0.114], &device).reshape([1, 3, 1, 1]);
+    let luma = (images * weights).sum_dim(1); // [B, 1, 28, 28]
+    let frame: Vec<f32> = (0..IMAGE_PIXELS)
+        .map(|p| {
+            let (x, y) = (p % IMAGE_SIDE, p / IMAGE_SIDE);
+            let inside = (FRAME..IMAGE_SIDE - FRAME).contains(&x)
+                && (FRAME..IMAGE_SIDE - FRAME).contains(&y);
+            if inside { 0.0 } else { 1.0 }
+        })
+        .collect();
+    let frame_pixels = frame.iter().sum::<f32>();
+    let frame =
+        Tensor::<1>::from_floats(frame.as_slice(), &device).reshape([1, 1, IMAGE_SIDE, IMAGE_SIDE]);
+    let background = (luma.clone() * frame)
+        .reshape([batch, IMAGE_PIXELS])
+        .sum_dim(1)
+        .div_scalar(frame_pixels)
+        .reshape([batch, 1, 1, 1]);
+    let distance = (luma - background).abs();
+    let peak = distance
+        .clone()
+        .reshape([batch, IMAGE_PIXELS])
+        .max_dim(1)
+        .clamp_min(1e-3)
+        .reshape([batch, 1, 1, 1]);
+    (distance / peak).mul_scalar(2.0).sub_scalar(1.0)
 }
 
 #[cfg(test)]
@@ -331,5 +397,45 @@ mod tests {
         };
         assert_eq!(noise.at(3, 4), noise.at(3, 4));
         assert!(noise.at(3, 4).iter().all(|v| (0.4..=0.6).contains(v)));
+    }
+
+    /// Share of `images` that the content classifier reads as `labels`.
+    fn accuracy(images: Tensor<4>, labels: Tensor<1, Int>) -> f32 {
+        let classifier = crate::core::checkpoint::load_classifier(
+            &std::fs::read("www/weights/content-classifier.bpk").unwrap(),
+            &images.device(),
+        )
+        .unwrap();
+        let n = labels.dims()[0] as f32;
+        let right = classifier
+            .forward(images)
+            .argmax(1)
+            .reshape([-1])
+            .equal(labels);
+        right.int().sum().into_scalar::<i64>() as f32 / n
+    }
+
+    #[test]
+    fn the_classifier_reads_colour_digits_through_their_strokes_as_well_as_the_grey_ones() {
+        // The 2,000 digits the content classifier never trained on.
+        let device = Device::default();
+        let bytes = std::fs::read("www/data/mnist.bin").unwrap();
+        let held = MnistSet::decode(&bytes).unwrap().split(8000).unwrap().1;
+        let all: Vec<usize> = (0..held.len()).collect();
+        let (grey, labels) = held.batch(&all, &device);
+        let colour = ColourSet::from_digits(&held, 11).batch(&all, &device);
+        assert_eq!(colour.dims(), [2000, 3, 28, 28]);
+        let read = strokes(colour.clone());
+        assert_eq!(read.dims(), [2000, 1, 28, 28]);
+        let (on_grey, on_colour) = (
+            accuracy(grey, labels.clone()),
+            accuracy(read, labels.clone()),
+        );
+        // Measured: 97.55% on both. Luma alone (half the digits dark on light) reads 67.5%.
+        let weights =
+            Tensor::<1>::from_floats([0.299, 0.587, 0.114], &device).reshape([1, 3, 1, 1]);
+        let luma = accuracy((colour * weights).sum_dim(1), labels);
+        assert!(on_colour >= on_grey - 0.01, "{on_colour} against {on_grey}");
+        assert!(luma < 0.8, "{luma}");
     }
 }

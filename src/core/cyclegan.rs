@@ -1,11 +1,13 @@
 //! CycleGAN (Zhu et al., 2017) for 28×28 image domains: unpaired translation between a domain X
-//! (handwritten MNIST digits) and a domain Y (e.g. typeset digits).
+//! (handwritten MNIST digits) and a domain Y ([`Domain`]: typeset digits, or colour digits in
+//! RGB).
 //!
 //! Two generators, G: X → Y and F: Y → X, and two PatchGAN discriminators, D_Y (real y against
 //! G(x)) and D_X (real x against F(y)), trained with the least-squares adversarial loss as in
 //! the paper. The generators also minimise the cycle-consistency loss
 //! λ·(‖F(G(x)) − x‖₁ + ‖G(F(y)) − y‖₁) and the identity loss
-//! λ·λ_id·(‖G(y) − y‖₁ + ‖F(x) − x‖₁) (means of absolute pixel differences). With λ = 0 both
+//! λ·λ_id·(‖G(y) − y‖₁ + ‖F(x) − x‖₁) (means of absolute pixel differences; between greyscale
+//! X and colour Y, [`colour_identity_loss`]). With λ = 0 both
 //! vanish and nothing ties a translation to its input but the generator's own locality: the
 //! demo's "twin" shows what is then lost.
 //!
@@ -22,11 +24,13 @@ use burn::prelude::*;
 use burn::tensor::activation::{relu, tanh};
 
 use crate::core::classifier::Classifier;
+use crate::core::colour_digits::{ColourSet, strokes};
 use crate::core::data::{BatchSampler, MnistSet};
 use crate::core::models::layers::upsample_nearest;
 use crate::core::models::patchgan::PatchDiscriminator;
 use crate::core::settings::{
-    Bound, Group, Kind, Setting, Settings, batch_size, learning_rate, seed, validate,
+    Bound, Choice, Group, Kind, Setting, Settings, batch_size, choices, learning_rate, seed,
+    validate,
 };
 use crate::core::train::{FieldError, FieldErrors};
 
@@ -41,9 +45,143 @@ pub const STEP_SERIES: [&str; 7] = [
     "D_X loss",
 ];
 
+/// The domain Y that handwritten digits (domain X) are translated to and from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+pub enum Domain {
+    /// Digits typeset in ten DejaVu faces (greyscale).
+    #[default]
+    Typeset,
+    /// MNIST strokes in random colours over coloured or textured backgrounds (RGB).
+    Colour,
+}
+
+impl Domain {
+    /// Every domain, in display order.
+    pub const ALL: [Domain; 2] = [Domain::Typeset, Domain::Colour];
+
+    /// Stable identifier used in URLs, the CLI and files.
+    pub fn id(self) -> &'static str {
+        match self {
+            Domain::Typeset => "typeset",
+            Domain::Colour => "colour",
+        }
+    }
+
+    /// Human-readable name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Domain::Typeset => "Typeset digits",
+            Domain::Colour => "Colour digits (RGB)",
+        }
+    }
+
+    /// A sentence on what it is.
+    pub fn description(self) -> &'static str {
+        match self {
+            Domain::Typeset => {
+                "Digits rendered from ten DejaVu faces with random size, slant, weight and offset: the style must change, the digit must stay."
+            }
+            Domain::Colour => {
+                "Handwritten strokes in a random colour over solid, striped, checked, gradient or noisy backgrounds: G must invent colours, F must remove them, 1 ↔ 3 channels."
+            }
+        }
+    }
+
+    /// Parses an identifier from [`Domain::id`].
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.id() == id)
+    }
+
+    /// Channels of its images.
+    pub fn channels(self) -> usize {
+        match self {
+            Domain::Typeset => 1,
+            Domain::Colour => 3,
+        }
+    }
+
+    /// How its images are named in panels ("typeset", "colour").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Domain::Typeset => "typeset",
+            Domain::Colour => "colour",
+        }
+    }
+}
+
+fn domains() -> Vec<Choice> {
+    choices(&Domain::ALL, Domain::id, Domain::label, Domain::description)
+}
+
+/// The images of one domain: greyscale digits or colour digits.
+#[derive(Clone, Debug)]
+pub enum DomainSet {
+    /// `[B, 1, 28, 28]` images.
+    Grey(MnistSet),
+    /// `[B, 3, 28, 28]` images.
+    Colour(ColourSet),
+}
+
+impl DomainSet {
+    /// Images held.
+    pub fn len(&self) -> usize {
+        match self {
+            DomainSet::Grey(s) => s.len(),
+            DomainSet::Colour(s) => s.len(),
+        }
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Channels of its images.
+    pub fn channels(&self) -> usize {
+        match self {
+            DomainSet::Grey(_) => 1,
+            DomainSet::Colour(_) => 3,
+        }
+    }
+
+    /// Splits into the first `at` images and the rest (`None` past the end).
+    pub fn split(&self, at: usize) -> Option<(Self, Self)> {
+        match self {
+            DomainSet::Grey(s) => s
+                .split(at)
+                .ok()
+                .map(|(a, b)| (DomainSet::Grey(a), DomainSet::Grey(b))),
+            DomainSet::Colour(s) => s
+                .split(at)
+                .map(|(a, b)| (DomainSet::Colour(a), DomainSet::Colour(b))),
+        }
+    }
+
+    /// Images `[B, C, 28, 28]` in [-1, 1], for the given indices.
+    pub fn batch(&self, indices: &[usize], device: &Device) -> Tensor<4> {
+        match self {
+            DomainSet::Grey(s) => s.batch(indices, device).0,
+            DomainSet::Colour(s) => s.batch(indices, device),
+        }
+    }
+}
+
+/// What the content classifier reads of images `[B, C, 28, 28]`: greyscale ones as they are,
+/// colour ones through [`strokes`] (white strokes on black, whatever their colours).
+pub fn readable(images: Tensor<4>) -> Tensor<4> {
+    if images.dims()[1] == 3 {
+        strokes(images)
+    } else {
+        images
+    }
+}
+
 /// Everything that defines a CycleGAN run.
 #[derive(Config, Debug)]
 pub struct CycleConfig {
+    /// The domain Y (domain X is handwritten digits).
+    #[config(default = "Domain::Typeset")]
+    pub domain: Domain,
     /// Cycle-consistency weight λ (0: no cycle or identity loss, the demo's twin).
     #[config(default = 10.0)]
     pub cycle_weight: f64,
@@ -73,6 +211,19 @@ pub struct CycleConfig {
 
 static CYCLE_SETTINGS: &[Setting<CycleConfig>] = &[
     Setting {
+        id: "domain",
+        label: "Domain Y",
+        help: "What handwritten digits are translated to and from.",
+        kind: Kind::Choice {
+            options: domains,
+            get: |c| c.domain.id(),
+            set: |c, v| c.domain = Domain::from_id(v).unwrap_or_default(),
+        },
+        live: false,
+        group: Group::Model,
+        applies: None,
+    },
+    Setting {
         id: "cycle_weight",
         label: "Cycle weight λ",
         help: "Weight of the cycle-consistency loss ‖F(G(x)) − x‖₁ + ‖G(F(y)) − y‖₁ beside the adversarial losses (the paper's 10). At 0 nothing makes a translation keep its input's digit.",
@@ -89,7 +240,7 @@ static CYCLE_SETTINGS: &[Setting<CycleConfig>] = &[
     Setting {
         id: "identity_weight",
         label: "Identity weight (× λ)",
-        help: "Weight of the identity loss ‖G(y) − y‖₁ + ‖F(x) − x‖₁, as a fraction of λ (the paper's 0.5): a generator given an image of its own output domain should leave it alone.",
+        help: "Weight of the identity loss ‖G(y) − y‖₁ + ‖F(x) − x‖₁, as a fraction of λ (the paper's 0.5): a generator given an image of its own output domain should leave it alone. With colour digits only F's half applies (a greyscale-to-colour G cannot be given a colour image): F given a handwritten digit as a colour image, white on black and black on white, should return it.",
         kind: Kind::Number {
             get: |c| c.identity_weight,
             set: |c, v| c.identity_weight = v,
@@ -246,11 +397,16 @@ pub struct CycleDiscriminators {
 }
 
 impl CycleConfig {
-    /// A fresh generator between greyscale domains.
-    pub fn init_generator(&self, device: &Device) -> CycleGenerator {
+    /// A fresh generator from images of `channels_in` channels to images of `channels_out`.
+    pub fn init_generator(
+        &self,
+        channels_in: usize,
+        channels_out: usize,
+        device: &Device,
+    ) -> CycleGenerator {
         let c = self.channels;
         CycleGenerator {
-            head: ConvNorm::new(1, c, 3, device),
+            head: ConvNorm::new(channels_in, c, 3, device),
             down: vec![
                 ConvNorm::new(c, 2 * c, 4, device),
                 ConvNorm::new(2 * c, 4 * c, 4, device),
@@ -265,15 +421,16 @@ impl CycleConfig {
                 ConvNorm::new(4 * c, 2 * c, 3, device),
                 ConvNorm::new(2 * c, c, 3, device),
             ],
-            tail: conv(c, 1, 3, device),
+            tail: conv(c, channels_out, 3, device),
         }
     }
 
-    /// Both fresh generators.
+    /// Both fresh generators (G: X → Y, F: Y → X).
     pub fn init_generators(&self, device: &Device) -> CycleGenerators {
+        let y = self.domain.channels();
         CycleGenerators {
-            g: self.init_generator(device),
-            f: self.init_generator(device),
+            g: self.init_generator(1, y, device),
+            f: self.init_generator(y, 1, device),
         }
     }
 
@@ -281,7 +438,7 @@ impl CycleConfig {
     pub fn init_discriminators(&self, device: &Device) -> CycleDiscriminators {
         CycleDiscriminators {
             dx: PatchDiscriminator::new(1, self.channels, device),
-            dy: PatchDiscriminator::new(1, self.channels, device),
+            dy: PatchDiscriminator::new(self.domain.channels(), self.channels, device),
         }
     }
 }
@@ -327,13 +484,23 @@ pub fn identity_loss(
     l1(g_of_y, y) + l1(f_of_x, x)
 }
 
-/// How many images the classifier reads as the same digit before and after translation:
-/// `[2]` = (same digit, images).
+/// The identity loss between greyscale X and colour Y, from F's side only (G cannot be given a
+/// colour image): F given x as a colour image, white on black and black on white, should
+/// return x: ‖F(x) − x‖₁ + ‖F(−x) − x‖₁ with x repeated into `channels` channels.
+pub fn colour_identity_loss(f: &CycleGenerator, x: Tensor<4>, channels: usize) -> Tensor<1> {
+    let as_colour = x.clone().repeat_dim(1, channels);
+    l1(f.forward(as_colour.clone()), x.clone()) + l1(f.forward(as_colour.neg()), x)
+}
+
+/// How many images the classifier reads as the same digit before and after translation (each
+/// read through [`readable`]): `[2]` = (same digit, images).
 pub fn same_digit(classifier: &Classifier, before: Tensor<4>, after: Tensor<4>) -> Tensor<1, Int> {
     let [batch, ..] = before.dims();
     let device = before.device();
-    let a = classifier.forward(before).argmax(1);
-    let b = classifier.forward(after.clamp(-1.0, 1.0)).argmax(1);
+    let a = classifier.forward(readable(before)).argmax(1);
+    let b = classifier
+        .forward(readable(after.clamp(-1.0, 1.0)))
+        .argmax(1);
     let same = a.equal(b).int().sum();
     Tensor::cat(vec![same, Tensor::from_ints([batch as i32], &device)], 0)
 }
@@ -424,10 +591,10 @@ impl CycleTrainer {
 
     /// One generator step (G and F together) and one discriminator step (D_X and D_Y) on a
     /// batch of each domain; returns [`STEP_SERIES`] (unread).
-    pub fn step(&mut self, x_set: &MnistSet, y_set: &MnistSet) -> Tensor<1> {
+    pub fn step(&mut self, x_set: &DomainSet, y_set: &DomainSet) -> Tensor<1> {
         let config = self.config.clone();
-        let (x, _) = x_set.batch(&self.sampler_x.next_batch(config.batch_size), &self.device);
-        let (y, _) = y_set.batch(&self.sampler_y.next_batch(config.batch_size), &self.device);
+        let x = x_set.batch(&self.sampler_x.next_batch(config.batch_size), &self.device);
+        let y = y_set.batch(&self.sampler_y.next_batch(config.batch_size), &self.device);
         let nets = &self.generators;
         let fake_y = nets.g.forward(x.clone());
         let fake_x = nets.f.forward(y.clone());
@@ -441,12 +608,17 @@ impl CycleTrainer {
             let weight = config.cycle_weight * self.loss_sign as f64;
             loss = loss + (cycle_x.clone() + cycle_y.clone()).mul_scalar(weight);
             let identity = if config.identity_weight > 0.0 {
-                let identity = identity_loss(
-                    x.clone(),
-                    nets.f.forward(x.clone()),
-                    y.clone(),
-                    nets.g.forward(y.clone()),
-                );
+                let y_channels = y.dims()[1];
+                let identity = if y_channels == 1 {
+                    identity_loss(
+                        x.clone(),
+                        nets.f.forward(x.clone()),
+                        y.clone(),
+                        nets.g.forward(y.clone()),
+                    )
+                } else {
+                    colour_identity_loss(&nets.f, x.clone(), y_channels)
+                };
                 loss = loss + identity.clone().mul_scalar(weight * config.identity_weight);
                 identity.detach()
             } else {
@@ -549,7 +721,7 @@ mod tests {
         assert!((scalar(lsgan_generator(fake)) - 1.0).abs() < 1e-6);
     }
 
-    fn domains() -> (MnistSet, MnistSet) {
+    fn domains() -> (DomainSet, DomainSet) {
         // Bars in X, rings in Y.
         let n = 8;
         let (mut bars, mut rings) = (vec![0u8; n * IMAGE_PIXELS], vec![0u8; n * IMAGE_PIXELS]);
@@ -567,8 +739,8 @@ mod tests {
         }
         let labels = vec![1; n];
         (
-            MnistSet::from_parts(labels.clone(), bars).unwrap(),
-            MnistSet::from_parts(vec![0; n], rings).unwrap(),
+            DomainSet::Grey(MnistSet::from_parts(labels.clone(), bars).unwrap()),
+            DomainSet::Grey(MnistSet::from_parts(vec![0; n], rings).unwrap()),
         )
     }
 
@@ -579,7 +751,7 @@ mod tests {
             .with_channels(2)
             .with_blocks(1)
             .with_batch_size(2);
-        let g = config.init_generator(&d);
+        let g = config.init_generator(1, 1, &d);
         let out = g.forward(Tensor::zeros([3, 1, 28, 28], &d));
         assert_eq!(out.dims(), [3, 1, 28, 28]);
         let values: Vec<f32> = out.into_data().try_to_vec().unwrap();
@@ -596,6 +768,37 @@ mod tests {
             CycleTrainer::new(config.with_cycle_weight(0.0), x.len(), y.len(), &d).unwrap();
         let stats: Vec<f32> = twin.step(&x, &y).into_data().try_to_vec().unwrap();
         assert_eq!(&stats[2..5], &[0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn colour_digits_take_three_channel_networks() {
+        let d = device();
+        let config = CycleConfig::new()
+            .with_domain(Domain::Colour)
+            .with_channels(2)
+            .with_blocks(1)
+            .with_batch_size(2);
+        let nets = config.init_generators(&d);
+        let (x, grey) = domains();
+        let DomainSet::Grey(rings) = grey else {
+            unreachable!()
+        };
+        let y = DomainSet::Colour(ColourSet::from_digits(&rings, 3));
+        assert_eq!((y.len(), y.channels()), (8, 3));
+        let batch = y.batch(&[0, 1, 2], &d);
+        assert_eq!(batch.dims(), [3, 3, 28, 28]);
+        assert_eq!(nets.f.forward(batch.clone()).dims(), [3, 1, 28, 28]);
+        let bars = x.batch(&[0, 1, 2], &d);
+        assert_eq!(nets.g.forward(bars).dims(), [3, 3, 28, 28]);
+        assert_eq!(readable(batch).dims(), [3, 1, 28, 28]);
+        let discriminators = config.init_discriminators(&d);
+        assert_eq!(discriminators.dy.forward(y.batch(&[0], &d)).dims(), [1, 49]);
+        let mut trainer = CycleTrainer::new(config, x.len(), y.len(), &d).unwrap();
+        let stats: Vec<f32> = trainer.step(&x, &y).into_data().try_to_vec().unwrap();
+        assert!(stats.iter().all(|v| v.is_finite()), "{stats:?}");
+        let (a, b) = y.split(5).unwrap();
+        assert_eq!((a.len(), b.len()), (5, 3));
+        assert!(y.split(9).is_none());
     }
 
     #[test]

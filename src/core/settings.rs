@@ -34,6 +34,22 @@ pub struct Choice {
     pub description: &'static str,
 }
 
+/// The options of a choice, from an enum's variants and their names.
+pub fn choices<T: Copy>(
+    all: &[T],
+    id: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    description: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&v| Choice {
+            id: id(v),
+            label: label(v),
+            description: description(v),
+        })
+        .collect()
+}
+
 /// A range bound: the value itself allowed or not.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Bound {

@@ -2,24 +2,8 @@
 
 use crate::core::loss::GanLoss;
 use crate::core::models::{Conditioning, ModelKind, Upsampling};
-use crate::core::settings::{Applies, Bound, Choice, Group, Kind, Setting, Settings};
+use crate::core::settings::{Applies, Bound, Choice, Group, Kind, Setting, Settings, choices};
 use crate::core::train::{FieldError, OptimizerKind, TrainConfig};
-
-/// The options of a choice, from an enum's variants and their names.
-fn choices<T: Copy>(
-    all: &[T],
-    id: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    description: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|&v| Choice {
-            id: id(v),
-            label: label(v),
-            description: description(v),
-        })
-        .collect()
-}
 
 fn models() -> Vec<Choice> {
     choices(

@@ -1,4 +1,5 @@
-//! The CycleGAN task: unpaired translation between handwritten (MNIST) and typeset digits.
+//! The CycleGAN task: unpaired translation between handwritten (MNIST) digits and typeset or
+//! colour digits.
 //! Shows fixed held-out triplets x → G(x) → F(G(x)) and y → F(y) → G(F(y)) with each
 //! reconstruction's L1 error, the losses, and *content preservation* (the share of held-out
 //! digits the content classifier reads the same before and after translation) for the run and,
@@ -11,8 +12,10 @@ use futures::future::LocalBoxFuture;
 
 use crate::core::checkpoint::{CycleRun, load_classifier, load_cycle, save_cycle};
 use crate::core::classifier::Classifier;
+use crate::core::colour_digits::ColourSet;
 use crate::core::cyclegan::{
-    CycleConfig, CycleGenerator, CycleTrainer, STEP_SERIES, l1_per_image, same_digit,
+    CycleConfig, CycleGenerator, CycleTrainer, Domain, DomainSet, STEP_SERIES, l1_per_image,
+    readable, same_digit,
 };
 use crate::core::data::{IMAGE_PIXELS, MnistSet, to_bytes};
 use crate::core::domains::{FONT_FILES, Typefaces};
@@ -35,6 +38,8 @@ pub const PANEL_COLUMNS: usize = 8;
 pub const TYPESET_DIGITS: usize = 6000;
 /// Seed of the typeset digits' digits and styles.
 pub const TYPESET_SEED: u64 = 7;
+/// Seed of the colour digits' styles.
+pub const COLOUR_SEED: u64 = 12;
 /// The content classifier (reads handwritten and typeset digits), under the site root.
 pub const CONTENT_CLASSIFIER: &str = "weights/content-classifier.bpk";
 const SERIES_COLORS: [&str; 7] = [
@@ -57,19 +62,19 @@ pub fn cycle_view() -> TaskView {
         charts: vec![
             ChartInfo {
                 title: "Cycle and identity losses".into(),
-                help: "Mean absolute pixel error of the round trips F(G(x)) against x and G(F(y)) against y, and of the identity mappings G(y) and F(x) (on the [-1, 1] scale, unweighted). They fall as the generators learn to keep what the other one needs to undo them; all stay at 0 when λ = 0.".into(),
+                help: "Mean absolute pixel error of the round trips F(G(x)) against x and G(F(y)) against y, and of the identity mappings G(y) and F(x) (for colour digits F's alone, given x white on black and black on white; on the [-1, 1] scale, unweighted). They fall as the generators learn to keep what the other one needs to undo them; all stay at 0 when λ = 0.".into(),
                 series: series(&[2, 3, 4]),
                 range: None,
             },
             ChartInfo {
                 title: "Adversarial losses (least squares)".into(),
-                help: "The generators' LSGAN losses mean((D(fake) − 1)²): how far G's typeset-looking digits and F's handwritten-looking ones are from being judged real. 0.25 means D scores them halfway.".into(),
+                help: "The generators' LSGAN losses mean((D(fake) − 1)²): how far G's translations into domain Y (typeset or colour digits) and F's handwritten-looking ones are from being judged real. 0.25 means D scores them halfway.".into(),
                 series: series(&[0, 1]),
                 range: None,
             },
             ChartInfo {
                 title: "Discriminator losses".into(),
-                help: "½·(mean((D(real) − 1)²) + mean(D(fake)²)) for D_Y (typeset) and D_X (handwritten), averaged over the 7×7 grid of patch scores. Near 0.25 both are undecided; near 0 a discriminator wins.".into(),
+                help: "½·(mean((D(real) − 1)²) + mean(D(fake)²)) for D_Y (domain Y) and D_X (handwritten), averaged over the 7×7 grid of patch scores. Near 0.25 both are undecided; near 0 a discriminator wins.".into(),
                 series: series(&[5, 6]),
                 range: None,
             },
@@ -77,33 +82,63 @@ pub fn cycle_view() -> TaskView {
     }
 }
 
-/// The two domains, each split into training and held-out images.
-pub struct CycleData {
-    x_train: MnistSet,
-    x_held: MnistSet,
-    y_train: MnistSet,
-    y_held: MnistSet,
+/// Handwritten digits and one domain Y, each split into training and held-out images.
+pub struct DomainPair {
+    x_train: DomainSet,
+    x_held: DomainSet,
+    y_train: DomainSet,
+    y_held: DomainSet,
 }
 
-impl CycleData {
-    /// Handwritten digits `x` and typeset digits `y`; the last [`HELD_OUT`] of each are held out.
-    pub fn new(x: &MnistSet, y: &MnistSet) -> Result<Self, String> {
-        let split = |set: &MnistSet, name: &str| {
-            if set.len() <= HELD_OUT {
-                return Err(format!(
-                    "the CycleGAN needs more than {HELD_OUT} {name} digits"
-                ));
-            }
-            set.split(set.len() - HELD_OUT).map_err(|e| e.to_string())
+impl DomainPair {
+    /// Handwritten digits `x` and domain `y`; the last [`HELD_OUT`] of each are held out.
+    pub fn new(x: DomainSet, y: DomainSet) -> Result<Self, String> {
+        let split = |set: &DomainSet, name: &str| {
+            set.split(set.len().saturating_sub(HELD_OUT))
+                .filter(|_| set.len() > HELD_OUT)
+                .ok_or_else(|| format!("the CycleGAN needs more than {HELD_OUT} {name} digits"))
         };
-        let (x_train, x_held) = split(x, "handwritten")?;
-        let (y_train, y_held) = split(y, "typeset")?;
+        let (x_train, x_held) = split(&x, "handwritten")?;
+        let (y_train, y_held) = split(&y, "domain Y")?;
         Ok(Self {
             x_train,
             x_held,
             y_train,
             y_held,
         })
+    }
+}
+
+/// Both domain pairs: handwritten ↔ typeset and handwritten ↔ colour digits.
+pub struct CycleData {
+    typeset: DomainPair,
+    colour: DomainPair,
+}
+
+impl CycleData {
+    /// From the handwritten `digits` and the `typeset` ones. Handwritten ↔ typeset uses every
+    /// handwritten digit; handwritten ↔ colour splits them, so that no colour digit has its
+    /// own strokes in domain X: the second half stays handwritten, the first half is coloured.
+    pub fn new(digits: &MnistSet, typeset: &MnistSet) -> Result<Self, String> {
+        let (first, second) = digits.split(digits.len() / 2).map_err(|e| e.to_string())?;
+        Ok(Self {
+            typeset: DomainPair::new(
+                DomainSet::Grey(digits.clone()),
+                DomainSet::Grey(typeset.clone()),
+            )?,
+            colour: DomainPair::new(
+                DomainSet::Grey(second),
+                DomainSet::Colour(ColourSet::from_digits(&first, COLOUR_SEED)),
+            )?,
+        })
+    }
+
+    /// The pair of `domain`.
+    pub fn pair(&self, domain: Domain) -> &DomainPair {
+        match domain {
+            Domain::Typeset => &self.typeset,
+            Domain::Colour => &self.colour,
+        }
     }
 
     /// The typeset domain rendered from the shipped faces (`fonts`: the bytes of
@@ -169,7 +204,8 @@ impl CycleGan {
         classifier: Classifier,
         config: CycleConfig,
     ) -> Result<Self, FieldErrors> {
-        let main = CycleTrainer::new(config, data.x_train.len(), data.y_train.len(), device)?;
+        let pair = data.pair(config.domain);
+        let main = CycleTrainer::new(config, pair.x_train.len(), pair.y_train.len(), device)?;
         Ok(Self {
             device: device.clone(),
             data: Rc::new(data),
@@ -180,12 +216,17 @@ impl CycleGan {
     }
 
     fn trainer(&self, config: CycleConfig) -> Result<CycleTrainer, FieldErrors> {
-        CycleTrainer::new(
-            config,
-            self.data.x_train.len(),
-            self.data.y_train.len(),
-            &self.device,
-        )
+        let pair = self.data.pair(config.domain);
+        CycleTrainer::new(config, pair.x_train.len(), pair.y_train.len(), &self.device)
+    }
+
+    /// The run's domain Y.
+    pub fn domain(&self) -> Domain {
+        self.main.config().domain
+    }
+
+    fn pair(&self) -> &DomainPair {
+        self.data.pair(self.domain())
     }
 
     /// The run.
@@ -219,7 +260,8 @@ impl CycleGan {
     pub fn file_name(&self) -> String {
         let c = self.main.config();
         format!(
-            "cyclegan-lambda{}{}-step{}.bpk",
+            "cyclegan-{}-lambda{}{}-step{}.bpk",
+            c.domain.id(),
             c.cycle_weight,
             if self.twin.is_some() { "-twin" } else { "" },
             self.main.steps()
@@ -255,6 +297,16 @@ impl CycleGan {
                 .map_err(crate::core::checkpoint::CheckpointError::from)?
                 .with_networks(run.nets.generators, run.nets.discriminators, run.steps))
         };
+        if let Some(twin) = &file.twin
+            && twin.config.domain != file.main.config.domain
+        {
+            return Err(crate::core::checkpoint::CheckpointError::Config(format!(
+                "the run translates to {} digits but its twin to {} digits",
+                file.main.config.domain.noun(),
+                twin.config.domain.noun()
+            ))
+            .into());
+        }
         let main = restore(file.main)?;
         let twin = file.twin.map(restore).transpose()?;
         self.replace(main, twin);
@@ -266,8 +318,11 @@ impl CycleGan {
     /// round trips, each round trip's L1 error under its column.
     pub async fn panels(&self) -> Result<Vec<Panel>, EngineError> {
         let indices: Vec<usize> = (0..PANEL_COLUMNS).collect();
-        let (x, _) = self.data.x_held.batch(&indices, &self.device);
-        let (y, _) = self.data.y_held.batch(&indices, &self.device);
+        let pair = self.pair();
+        let x = pair.x_held.batch(&indices, &self.device);
+        let y = pair.y_held.batch(&indices, &self.device);
+        let channels = self.domain().channels();
+        let y_name = format!("y ({})", self.domain().noun());
         let mut panels = Vec::new();
         let runs = std::iter::once(("cycle", "", &self.main))
             .chain(self.twin.as_ref().map(|t| ("twin", " (λ = 0 twin)", t)));
@@ -287,10 +342,10 @@ impl CycleGan {
                     &y,
                     &nets.f,
                     &nets.g,
-                    ["y (typeset)", "F(y)", "G(F(y))"],
+                    [y_name.as_str(), "F(y)", "G(F(y))"],
                 ),
             ] {
-                panels.push(triplet(images.clone(), there, back).await.map(
+                panels.push(triplet(images.clone(), there, back, channels).await.map(
                     |(pixels, errors)| Panel {
                         name: format!("{prefix}-{side}"),
                         title: format!("{} → {} → {}{suffix}", rows[0], rows[1], rows[2]),
@@ -300,7 +355,7 @@ impl CycleGan {
                         pixels,
                         row_labels: Some(rows.iter().map(|r| r.to_string()).collect()),
                         captions: Some(errors.iter().map(|e| format!("{e:.3}")).collect()),
-                        channels: 1,
+                        channels,
                     },
                 )?);
             }
@@ -310,7 +365,8 @@ impl CycleGan {
 
     /// One digit (28×28 grey bytes, white on black) translated both ways by the run (panel
     /// `drawn`) and by the twin (`drawn-twin`): the digit, G(·), F(G(·)), F(·), G(F(·)), each
-    /// captioned with the digit the content classifier reads.
+    /// captioned with the digit the content classifier reads. F of colour digits is given the
+    /// digit as a colour image (white on black in every channel).
     pub async fn translate(&self, pixels: &[u8]) -> Result<Vec<Panel>, EngineError> {
         if pixels.len() != IMAGE_PIXELS {
             return Err(EngineError::Shape(format!(
@@ -321,6 +377,9 @@ impl CycleGan {
         let input = MnistSet::from_parts(vec![0], pixels.to_vec())
             .map_err(|e| EngineError::Shape(e.to_string()))?;
         let (x, _) = input.batch(&[0], &self.device);
+        let domain = self.domain();
+        let channels = domain.channels();
+        let x_as_y = x.clone().repeat_dim(1, channels);
         let mut panels = Vec::new();
         let runs = std::iter::once(("drawn", "", &self.main)).chain(
             self.twin
@@ -330,22 +389,23 @@ impl CycleGan {
         for (name, suffix, trainer) in runs {
             let nets = trainer.generators();
             let g = nets.g.forward(x.clone());
-            let f = nets.f.forward(x.clone());
-            let images = Tensor::cat(
-                vec![
-                    x.clone(),
-                    g.clone(),
-                    nets.f.forward(g),
-                    f.clone(),
-                    nets.g.forward(f),
-                ],
+            let f = nets.f.forward(x_as_y.clone());
+            let images = [
+                x.clone(),
+                g.clone(),
+                nets.f.forward(g),
+                f.clone(),
+                nets.g.forward(f),
+            ];
+            let reads = Tensor::cat(
+                images
+                    .iter()
+                    .map(|i| readable(i.clone().clamp(-1.0, 1.0)))
+                    .collect(),
                 0,
             );
-            let reads = self
-                .classifier
-                .forward(images.clone().clamp(-1.0, 1.0))
-                .argmax(1);
-            let values = read_f32(images).await?;
+            let reads = self.classifier.forward(reads).argmax(1);
+            let values = read_images(images.to_vec(), channels).await?;
             let reads = read_f32(reads.float().reshape([5, 1, 1, 1])).await?;
             let captions = ["yours", "G", "F∘G", "F", "G∘F"]
                 .iter()
@@ -355,7 +415,8 @@ impl CycleGan {
             panels.push(Panel {
                 name: name.into(),
                 title: format!(
-                    "Your digit, G(·) as typeset, F(G(·)), F(·) as handwriting, G(F(·)){suffix}"
+                    "Your digit, G(·) as {}, F(G(·)), F(·) as handwriting, G(F(·)){suffix}",
+                    domain.noun()
                 ),
                 step: trainer.steps(),
                 side: crate::core::data::IMAGE_SIDE,
@@ -363,7 +424,7 @@ impl CycleGan {
                 pixels: to_bytes(&values),
                 row_labels: None,
                 captions: Some(captions),
-                channels: 1,
+                channels,
             });
         }
         Ok(panels)
@@ -373,9 +434,10 @@ impl CycleGan {
     /// image of both domains.
     pub async fn content(&self, trainer: &CycleTrainer) -> Result<ContentScores, EngineError> {
         let nets = trainer.generators();
+        let pair = self.pair();
         let (kept_xy, cycle_x) = kept(
             &self.classifier,
-            &self.data.x_held,
+            &pair.x_held,
             &nets.g,
             &nets.f,
             &self.device,
@@ -383,7 +445,7 @@ impl CycleGan {
         .await?;
         let (kept_yx, cycle_y) = kept(
             &self.classifier,
-            &self.data.y_held,
+            &pair.y_held,
             &nets.f,
             &nets.g,
             &self.device,
@@ -415,7 +477,7 @@ impl CycleGan {
         Ok(ScoreTable {
             name: "content".into(),
             title: format!("Content preservation ({} held-out digits per domain)", HELD_OUT),
-            help: "The share of held-out digits that the content classifier (trained on handwritten and typeset digits, 97.6% / 99.8% accurate) reads as the same digit before and after translation, in each direction, and the mean L1 error of each round trip. Without the cycle loss (λ = 0) nothing ties the translation to its input's digit.".into(),
+            help: "The share of held-out digits that the content classifier (trained on handwritten and typeset digits, 97.6% / 99.8% accurate; it reads colour digits through their strokes' brightness against the background, 97.6% accurate) reads as the same digit before and after translation, in each direction, and the mean L1 error of each round trip. Without the cycle loss (λ = 0) nothing ties the translation to its input's digit.".into(),
             step: self.main.steps(),
             columns: vec![
                 "digit kept x→y (%)".into(),
@@ -428,19 +490,40 @@ impl CycleGan {
     }
 }
 
-/// Pixels of `images`, `there(images)` and `back(there(images))` as three rows, and each
-/// round trip's L1 error.
+/// The values of `images` (each `[B, 1 or 3, 28, 28]`) one after the other, as `channels`
+/// channels (grey ones repeated into RGB; RGB interleaved).
+async fn read_images(images: Vec<Tensor<4>>, channels: usize) -> Result<Vec<f32>, EngineError> {
+    let all = Tensor::cat(
+        images
+            .into_iter()
+            .map(|i| {
+                let c = i.dims()[1];
+                if c == channels {
+                    i
+                } else {
+                    i.repeat_dim(1, channels / c)
+                }
+            })
+            .collect(),
+        0,
+    );
+    read_f32(all.permute([0, 2, 3, 1])).await
+}
+
+/// Pixels of `images`, `there(images)` and `back(there(images))` as three rows of `channels`
+/// channels, and each round trip's L1 error.
 async fn triplet(
     images: Tensor<4>,
     there: &CycleGenerator,
     back: &CycleGenerator,
+    channels: usize,
 ) -> Result<(Vec<u8>, Vec<f32>), EngineError> {
     let translated = there.forward(images.clone());
     let round = back.forward(translated.clone());
     let errors = l1_per_image(round.clone(), images.clone());
     let n = images.dims()[0];
-    let values = read_f32(Tensor::cat(vec![images, translated, round], 0)).await?;
-    if values.len() != 3 * n * IMAGE_PIXELS {
+    let values = read_images(vec![images, translated, round], channels).await?;
+    if values.len() != 3 * n * IMAGE_PIXELS * channels {
         return Err(EngineError::Shape(format!("{} pixels", values.len())));
     }
     let errors = read_f32(errors.reshape([n, 1, 1, 1])).await?;
@@ -450,7 +533,7 @@ async fn triplet(
 /// Share of `set` whose digit survives `there`, and the mean round-trip L1 error through `back`.
 async fn kept(
     classifier: &Classifier,
-    set: &MnistSet,
+    set: &DomainSet,
     there: &CycleGenerator,
     back: &CycleGenerator,
     device: &Device,
@@ -458,7 +541,7 @@ async fn kept(
     let all: Vec<usize> = (0..set.len()).collect();
     let (mut same, mut count, mut l1_sum) = (0.0f64, 0.0f64, 0.0f64);
     for chunk in all.chunks(100) {
-        let (images, _) = set.batch(chunk, device);
+        let images = set.batch(chunk, device);
         let translated = there.forward(images.clone());
         let round = back.forward(translated.clone());
         let l1 = l1_per_image(round, images.clone()).sum();
@@ -481,10 +564,11 @@ impl DemoModel for CycleGan {
     }
 
     fn step(&mut self) -> Tensor<1> {
-        let stats = self.main.step(&self.data.x_train, &self.data.y_train);
+        let pair = self.data.pair(self.main.config().domain);
+        let stats = self.main.step(&pair.x_train, &pair.y_train);
         if let Some(twin) = self.twin.as_mut() {
             // The twin's statistics are not charted; its content preservation is scored.
-            let _ = twin.step(&self.data.x_train, &self.data.y_train);
+            let _ = twin.step(&pair.x_train, &pair.y_train);
         }
         stats
     }
@@ -599,7 +683,7 @@ mod tests {
 
     fn task() -> CycleGanTask {
         let device = Device::default();
-        let data = CycleData::new(&bars(HELD_OUT + 20, 2), &bars(HELD_OUT + 20, 5)).unwrap();
+        let data = CycleData::new(&bars(2 * HELD_OUT + 40, 2), &bars(HELD_OUT + 20, 5)).unwrap();
         let config = CycleConfig::new()
             .with_channels(2)
             .with_blocks(0)
@@ -717,6 +801,63 @@ mod tests {
         assert_eq!(other.model.main().steps(), 1);
         let events = pollster::block_on(other.handle(Command::Generate { seed: 1 }));
         assert!(matches!(&events[0], Event::Error(e) if e.kind == ErrorKind::Unsupported));
+    }
+
+    #[test]
+    fn colour_digits_give_rgb_panels_and_files_that_keep_their_domain() {
+        let mut task = task();
+        let events = pollster::block_on(task.handle(Command::Reset(vec![
+            ("domain".into(), "colour".into()),
+            ("channels".into(), "2".into()),
+            ("blocks".into(), "0".into()),
+            ("batch_size".into(), "2".into()),
+        ])));
+        assert_eq!(task.model.domain(), Domain::Colour);
+        let triplet = events.iter().find_map(|e| match e {
+            Event::Panel { panel, .. } if panel.name == "cycle-y" => Some(panel.clone()),
+            _ => None,
+        });
+        let triplet = triplet.unwrap();
+        assert_eq!(triplet.channels, 3);
+        assert_eq!(triplet.pixels.len(), 3 * PANEL_COLUMNS * IMAGE_PIXELS * 3);
+        assert_eq!(triplet.row_labels.as_ref().unwrap()[0], "y (colour)");
+        // Grey rows are repeated into RGB: x's first image has equal channels.
+        let Some(Event::Panel { panel: x, .. }) = events
+            .iter()
+            .find(|e| matches!(e, Event::Panel { panel, .. } if panel.name == "cycle-x"))
+        else {
+            panic!("no cycle-x panel")
+        };
+        assert!(
+            x.pixels[..IMAGE_PIXELS * 3]
+                .chunks(3)
+                .all(|p| p[0] == p[1] && p[1] == p[2])
+        );
+        pollster::block_on(task.handle(Command::Twin(true)));
+        pollster::block_on(task.handle(Command::Step));
+        let events =
+            pollster::block_on(task.handle(Command::Translate(bars(1, 3).image(0).to_vec())));
+        let Event::Panel { panel, .. } = &events[0] else {
+            panic!("{:?}", events[0])
+        };
+        assert_eq!(
+            (panel.channels, panel.pixels.len()),
+            (3, 5 * IMAGE_PIXELS * 3)
+        );
+        assert!(task.model.file_name().starts_with("cyclegan-colour-"));
+        // The file brings its domain back into a task that runs typeset digits.
+        let bytes = task.model.checkpoint().unwrap();
+        let mut other = self::task();
+        other.model.load(&bytes).unwrap();
+        assert_eq!(other.model.domain(), Domain::Colour);
+        assert_eq!(
+            other.model.twin().map(|t| t.config().domain),
+            Some(Domain::Colour)
+        );
+        assert_eq!(
+            pollster::block_on(other.model.scores()).unwrap().rows,
+            pollster::block_on(task.model.scores()).unwrap().rows
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! The CycleGAN view: handwritten ↔ typeset digits. Fixed held-out triplets x → G(x) → F(G(x))
-//! and y → F(y) → G(F(y)) with each round trip's error, the losses, and content preservation;
-//! one click races a λ = 0 twin beside the run to show what the cycle loss is for. Pretrained
-//! networks (with their twin) open at once. A digit drawn or uploaded is translated both ways.
+//! The CycleGAN view: handwritten ↔ typeset digits, or handwritten ↔ colour digits (1 ↔ 3
+//! channels). Fixed held-out triplets x → G(x) → F(G(x)) and y → F(y) → G(F(y)) with each
+//! round trip's error, the losses, and content preservation; one click races a λ = 0 twin
+//! beside the run to show what the cycle loss is for. Pretrained networks (with their twin) of
+//! each pair open at once. A digit drawn or uploaded is translated both ways.
 
 use leptos::prelude::*;
 
@@ -11,13 +12,27 @@ use super::draw_pad::DrawPad;
 use super::samples::ImagePanel;
 use super::scores::ScoreTableView;
 use super::task_form::task_settings;
-use crate::core::cyclegan::CycleConfig;
+use crate::core::cyclegan::{CycleConfig, Domain};
 use crate::core::pretrained::CycleCard;
 use crate::engine::cyclegan::ID;
 use crate::engine::{Command, Event};
 
-/// Where the page serves the pretrained networks' card.
-const CARD_URL: &str = "./pretrained/cyclegan.json";
+/// Where the page serves the card of each domain's pretrained networks.
+fn card_url(domain: Domain) -> &'static str {
+    match domain {
+        Domain::Typeset => "./pretrained/cyclegan.json",
+        Domain::Colour => "./pretrained/cyclegan-colour.json",
+    }
+}
+
+/// The domain a card's settings name (cards from before colour digits name none: typeset).
+fn card_domain(card: &CycleCard) -> Domain {
+    card.settings
+        .iter()
+        .find(|(k, _)| k == "domain")
+        .and_then(|(_, v)| Domain::from_id(v))
+        .unwrap_or_default()
+}
 
 /// Content kept at each scoring: (x→y, y→x) of the run and of the twin (NaN where there was
 /// none), in percent.
@@ -30,8 +45,10 @@ pub struct CycleSession {
     pub demo: DemoSession,
     /// Content kept at each scoring.
     pub kept: RwSignal<KeptHistory>,
-    /// The pretrained networks' card.
+    /// The card of the pretrained networks opened last.
     pub card: RwSignal<Option<CycleCard>>,
+    /// The running networks' domain Y.
+    pub domain: RwSignal<Domain>,
     /// The last digit drawn or uploaded, translated again when the networks change.
     drawn: StoredValue<Option<Vec<u8>>>,
 }
@@ -41,13 +58,19 @@ impl CycleSession {
     pub fn start() -> Self {
         let kept = RwSignal::new(KeptHistory::default());
         let drawn = StoredValue::new(None::<Vec<u8>>);
+        let domain = RwSignal::new(Domain::default());
         let demo = DemoSession::start(
             ID,
             crate::core::settings::to_setting_pairs(&CycleConfig::new()),
             "the CycleGAN's networks are small: the CPU worker trains them",
-            "Starting: rendering the typeset digits and loading the networks…",
+            "Starting: rendering the typeset and colour digits and loading the networks…",
             move |demo, event| match event {
-                Event::Started { .. } => {
+                Event::Started { settings, .. } => {
+                    let id = settings
+                        .iter()
+                        .find(|(k, _)| k == "domain")
+                        .map(|(_, v)| v.as_str());
+                    domain.set(id.and_then(Domain::from_id).unwrap_or_default());
                     kept.set(KeptHistory::default());
                     if let Some(digit) = drawn.get_value() {
                         demo.command(Command::Translate(digit));
@@ -77,16 +100,17 @@ impl CycleSession {
             demo,
             kept,
             card: RwSignal::new(None),
+            domain,
             drawn,
         };
-        session.open_pretrained();
+        session.open_pretrained(Domain::default());
         session
     }
 
-    /// Fetches the pretrained networks and loads them.
-    pub fn open_pretrained(&self) {
+    /// Fetches the pretrained networks of `domain` and loads them.
+    pub fn open_pretrained(&self, domain: Domain) {
         self.demo.open_pretrained::<CycleCard>(
-            CARD_URL,
+            card_url(domain),
             |c| &c.file,
             |c| c.steps,
             "pretrained networks",
@@ -116,6 +140,7 @@ pub fn CycleView() -> impl IntoView {
     };
     let s = session.demo;
     let twin = Memo::new(move |_| session.has_twin());
+    let noun = move || session.domain.get().noun();
     // Whether a panel of this name has arrived (changes once, so its view is built once).
     let has = move |name: &'static str| {
         Memo::new(move |_| s.panels.with(|p| p.iter().any(|p| p.name == name)))
@@ -141,11 +166,23 @@ pub fn CycleView() -> impl IntoView {
         } else {
             ("cycle-x", "cycle-y", "cycle-x-rows", "cycle-y-rows")
         };
+        let x_help = Signal::derive(move || {
+            format!(
+                "Eight held-out handwritten digits x, their translation G(x) into {} digits, and the round trip F(G(x)); under each column, the round trip's mean absolute error.",
+                noun()
+            )
+        });
+        let y_help = Signal::derive(move || {
+            format!(
+                "Eight held-out {} digits y, their translation F(y) into handwriting, and the round trip G(F(y)); under each column, the round trip's mean absolute error.",
+                noun()
+            )
+        });
         view! {
             <ImagePanel panel=s.panel(x) canvas_id=x labels_id=x_rows placeholder="Loading the networks…"
-                help="Eight held-out handwritten digits x, their translation G(x) into the typeset style, and the round trip F(G(x)); under each column, the round trip's mean absolute error." />
+                help=x_help />
             <ImagePanel panel=s.panel(y) canvas_id=y labels_id=y_rows placeholder="Loading the networks…"
-                help="Eight held-out typeset digits y, their translation F(y) into handwriting, and the round trip G(F(y)); under each column, the round trip's mean absolute error." />
+                help=y_help />
         }
     };
     let twin_button = view! {
@@ -159,18 +196,39 @@ pub fn CycleView() -> impl IntoView {
                         {move || if twin.get() { "Drop the twin" } else { "Race a λ = 0 twin" }}</button>
                 }.into_any();
     let form = task_settings::<CycleConfig>("cycle", s.texts, s.errors).into_any();
+    let picker = Domain::ALL
+        .into_iter()
+        .map(|d| {
+            view! {
+                <button id=format!("cycle-domain-{}", d.id()) class="domain-choice"
+                    aria-pressed=move || (session.domain.get() == d).to_string()
+                    disabled=move || !s.ready.get()
+                    title=format!("Open the pretrained networks between handwritten and {} digits (with their λ = 0 twin). {}", d.noun(), d.description())
+                    on:click=move |_| session.open_pretrained(d)>
+                    {format!("handwritten ↔ {}", d.noun())}</button>
+            }
+        })
+        .collect_view();
     view! {
         <main class="demo-view cycle-view" data-step=move || s.step.get().to_string() data-ready=move || s.ready.get().to_string()
             data-twin=move || twin.get().to_string()>
             <section class="intro">
-                <h2>"CycleGAN: handwritten ↔ typeset digits"</h2>
-                <p>"Two generators translate between domains that are never paired: G turns handwritten digits (MNIST) into typeset ones, F turns typeset digits (rendered here from ten DejaVu faces with random size, slant, weight and offset) into handwriting. Each has a PatchGAN discriminator that scores a 7×7 grid of overlapping 18×18-pixel patches, with the least-squares loss. The cycle-consistency loss λ·(‖F(G(x)) − x‖₁ + ‖G(F(y)) − y‖₁) asks that a round trip comes back where it started, so a translation must keep what the input was: its digit."</p>
-                <p>"Why it matters, shown: “Race a λ = 0 twin” restarts the run beside a twin with no cycle (or identity) loss. The twin's translations still look like the other domain, but nothing ties them to their input; content preservation, the share of held-out digits our classifier (97.6% accurate on handwritten, 99.8% on typeset) reads as the same digit before and after, falls to chance."</p>
-                {move || session.card.get().map(|c| {
+                <h2>{move || format!("CycleGAN: handwritten ↔ {} digits", noun())}</h2>
+                <div class="domain-picker" role="group" aria-label="Domain pair">{picker}</div>
+                {move || match session.domain.get() {
+                    Domain::Typeset => view! {
+                        <p>"Two generators translate between domains that are never paired: G turns handwritten digits (MNIST) into typeset ones, F turns typeset digits (rendered here from ten DejaVu faces with random size, slant, weight and offset) into handwriting. Each has a PatchGAN discriminator that scores a 7×7 grid of overlapping 18×18-pixel patches, with the least-squares loss. The cycle-consistency loss λ·(‖F(G(x)) − x‖₁ + ‖G(F(y)) − y‖₁) asks that a round trip comes back where it started, so a translation must keep what the input was: its digit."</p>
+                    }.into_any(),
+                    Domain::Colour => view! {
+                        <p>"Two generators translate between domains that are never paired: G turns greyscale handwritten digits (MNIST) into colour digits, one input channel into three, and F turns colour digits (other MNIST digits drawn here in a random colour over solid, striped, checked, gradient or noisy backgrounds) back into white-on-black handwriting. G has to invent the colours and the background; F has to see through them. Each has a PatchGAN discriminator with the least-squares loss, and the cycle-consistency loss λ·(‖F(G(x)) − x‖₁ + ‖G(F(y)) − y‖₁) ties each translation to its input. Of the identity loss only F's half applies: F given a handwritten digit as a colour image, white on black or black on white, should return it (G cannot be fed a colour image). Without it F learns slowly to read strokes darker than their background."</p>
+                    }.into_any(),
+                }}
+                <p>"Why it matters, shown: “Race a λ = 0 twin” restarts the run beside a twin with no cycle (or identity) loss. The twin's translations still look like the other domain, but nothing ties them to their input; content preservation, the share of held-out digits our classifier (97.6% accurate on handwritten, 99.8% on typeset, 97.6% on colour digits read through their strokes' brightness) reads as the same digit before and after, falls to chance."</p>
+                {move || session.card.get().filter(|c| card_domain(c) == session.domain.get()).map(|c| {
                     let twin = c.twin.map(|t| format!(" Its λ = 0 twin, trained alike: {:.1}% / {:.1}%.", t.kept_xy * 100.0, t.kept_yx * 100.0)).unwrap_or_default();
                     view! {
-                        <p class="muted" id="cycle-card">{format!("Pretrained: {} steps in {:.0} s on {} (`{}`); on {} held-out digits per domain it keeps {:.1}% of digits handwritten → typeset and {:.1}% typeset → handwritten.{twin}",
-                            c.steps, c.train_seconds, c.trained_on, c.command, c.held_out, c.model.kept_xy * 100.0, c.model.kept_yx * 100.0)}</p>
+                        <p class="muted" id="cycle-card">{format!("Pretrained: {} steps in {:.0} s on {} (`{}`); on {} held-out digits per domain it keeps {:.1}% of digits handwritten → {noun} and {:.1}% {noun} → handwritten.{twin}",
+                            c.steps, c.train_seconds, c.trained_on, c.command, c.held_out, c.model.kept_xy * 100.0, c.model.kept_yx * 100.0, noun = card_domain(&c).noun())}</p>
                     }
                 })}
             </section>
@@ -179,7 +237,7 @@ pub fn CycleView() -> impl IntoView {
                 score_help="Score content preservation on the held-out digits now (also done every 200 steps while training)."
                 apply_help="Apply the loss weights and learning rates to the running networks (the twin keeps λ = 0)."
                 reset_help="Fresh networks with these settings (and a fresh twin, if one is racing)."
-                pretrained=Callback::new(move |()| session.open_pretrained())
+                pretrained=Callback::new(move |()| session.open_pretrained(session.domain.get_untracked()))
                 extra=twin_button />
             <div class="live">
             <section class="visuals">
@@ -193,14 +251,14 @@ pub fn CycleView() -> impl IntoView {
             </section>
             <section class="draw">
                 <h3>"Draw or upload a digit"</h3>
-                <p class="muted">"Draw a digit (or upload a picture of one: it is cropped to its strokes, scaled into 20×20 and centred like MNIST). It is translated both ways as you draw: G turns it into type, F into handwriting, and each comes back through the other generator. Under each image, the digit the classifier reads."</p>
+                <p class="muted">{move || format!("Draw a digit (or upload a picture of one: it is cropped to its strokes, scaled into 20×20 and centred like MNIST). It is translated both ways as you draw: G turns it into a {} digit, F into handwriting{}, and each comes back through the other generator. Under each image, the digit the classifier reads.", noun(), if session.domain.get() == Domain::Colour { " (F is given your digit as a white-on-black colour image)" } else { "" })}</p>
                 <div class="draw-row">
                     <DrawPad id="cycle-pad" on_digit=Callback::new(move |digit| session.translate(digit)) />
                     <div class="drawn">
                         {move || match has("drawn").get() {
                             true => view! {
                                 <ImagePanel panel=s.panel("drawn") canvas_id="drawn" labels_id="drawn-rows"
-                                    help="Your digit, G(·) (typeset), F(G(·)) (back), F(·) (handwritten) and G(F(·)) (back), with the digit the classifier reads in each." />
+                                    help=Signal::derive(move || format!("Your digit, G(·) ({}), F(G(·)) (back), F(·) (handwritten) and G(F(·)) (back), with the digit the classifier reads in each.", noun())) />
                             }.into_any(),
                             false => view! { <p class="muted">"Its translations appear here."</p> }.into_any(),
                         }}

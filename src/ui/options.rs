@@ -21,7 +21,7 @@ pub enum Route {
     Gallery,
     /// `#/superres`: upscale digits with a GAN, against bicubic upsampling.
     Superres,
-    /// `#/cycle`: CycleGAN between handwritten and typeset digits, with a λ = 0 twin.
+    /// `#/cycle`: CycleGAN between handwritten and typeset or colour digits, with a λ = 0 twin.
     Cycle,
     /// `#/colorize`: colourise grey patches of photographs, pix2pix-style.
     Colorize,
@@ -85,7 +85,7 @@ impl Route {
                 "Play with generators trained by this project: fresh samples by seed, the truncation trick, interpolation between two samples, a latent pad, digits on demand, and exports."
             }
             Route::Cycle => {
-                "Translate handwritten digits into typeset ones and back with two generators that never see a pair; race a twin without the cycle loss and watch it forget which digit it was given."
+                "Translate handwritten digits into typeset or colour ones and back with two generators that never see a pair; race a twin without the cycle loss and watch it forget which digit it was given."
             }
             Route::Colorize => {
                 "Grey in, colour out: a pix2pix-style generator colours patches of real photographs it has never seen, scored by PSNR and SSIM against the real colours and a mean-colour baseline."

@@ -80,7 +80,8 @@ pub fn ImagePanel(
     /// The row labels' element id.
     labels_id: &'static str,
     /// Tooltip: what the panel shows.
-    help: &'static str,
+    #[prop(into)]
+    help: Signal<String>,
     /// The canvas, for a caller that reads it (clicks, PNG export).
     #[prop(optional)]
     canvas: Option<NodeRef<Canvas>>,

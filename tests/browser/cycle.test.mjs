@@ -148,3 +148,53 @@ test("pretrained triplets and content scores, drawing, uploads, training and the
   console.log(`CycleGAN view: longest main-thread task ${longest.toFixed(0)} ms`);
   assert.deepEqual(problems, []);
 });
+
+test("handwritten ↔ colour digits: the pretrained pair opens from the picker, in RGB, and translates a drawing", { timeout: 300_000 }, async () => {
+  const colourCard = JSON.parse(await readFile(join(ROOT, "dist", "pretrained", "cyclegan-colour.json"), "utf8"));
+  const { page, problems } = await openWatched(browser, base, "#/cycle");
+  await page.waitForFunction((s) => document.querySelector("#cycle-scores")?.closest("figure")?.innerText.includes(`step ${s}`), card.steps, { timeout: 120_000 });
+  await page.locator("#cycle-domain-colour").click();
+  await page.waitForFunction(
+    (s) => document.querySelector("#cycle-domain-colour")?.getAttribute("aria-pressed") === "true" && document.querySelector("#cycle-scores")?.closest("figure")?.innerText.includes(`step ${s}`),
+    colourCard.steps,
+    { timeout: 120_000 },
+  );
+  assert.match(await page.locator(".cycle-view h2").innerText(), /handwritten ↔ colour digits/);
+  assert.deepEqual(await page.locator("#cycle-y-rows span").allInnerTexts(), ["y (colour)", "F(y)", "G(F(y))"]);
+  const rows = await scoreRows(page);
+  assert.equal(rows.length, 2, "the run and its twin");
+  const close = (a, b) => Math.abs(a - b) < 0.15;
+  assert.ok(close(rows[0][0], colourCard.model.kept_xy * 100) && close(rows[0][1], colourCard.model.kept_yx * 100), `${rows[0]} vs card ${JSON.stringify(colourCard.model)}`);
+  assert.ok(close(rows[1][0], colourCard.twin.kept_xy * 100) && close(rows[1][1], colourCard.twin.kept_yx * 100), `${rows[1]} vs card ${JSON.stringify(colourCard.twin)}`);
+  assert.match(await page.locator("#cycle-card").innerText(), /handwritten → colour/);
+  // The y panel's first row is in colour: some pixel's red and green differ.
+  const coloured = await page.evaluate(() => {
+    const c = document.getElementById("cycle-y");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height / 3).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[i + 1]) > 40) n++;
+    return n;
+  });
+  assert.ok(coloured > 100, `colour pixels in the y row: ${coloured}`);
+  await page.screenshot({ path: join(ARTIFACTS, "cycle-colour.png"), fullPage: true });
+
+  // Draw a "1": G colours it and the classifier still reads a 1 through its strokes.
+  const pad = page.locator("#cycle-pad");
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.07 * i));
+  await page.mouse.up();
+  await page.locator("#drawn").waitFor({ timeout: 30_000 });
+  const drawn = await page.locator(".draw .samples").first().locator(".captions span").allInnerTexts();
+  assert.equal(drawn[0], "yours: 1", `${drawn}`);
+  assert.equal(drawn[1], "G: 1", `G keeps the digit in colour: ${drawn}`);
+  await page.screenshot({ path: join(ARTIFACTS, "cycle-colour-drawn.png"), fullPage: true });
+
+  // Back to typeset: its pretrained pair returns.
+  await page.locator("#cycle-domain-typeset").click();
+  await page.waitForFunction(() => document.querySelector("#cycle-domain-typeset")?.getAttribute("aria-pressed") === "true", null, { timeout: 120_000 });
+  await page.waitForFunction(() => (document.querySelector("#cycle-y-rows")?.innerText ?? "").includes("typeset"), null, { timeout: 60_000 });
+  assert.deepEqual(problems, []);
+});
