@@ -7,13 +7,12 @@
 use burn::prelude::*;
 use gan_playground::core::checkpoint::load_classifier;
 use gan_playground::core::classifier::Classifier;
-use gan_playground::core::colour_digits::ColourSet;
 use gan_playground::core::cyclegan::{
     CycleConfig, CycleGenerator, CycleTrainer, Domain, DomainSet, same_digit,
 };
 use gan_playground::core::data::MnistSet;
 use gan_playground::core::domains::FONT_FILES;
-use gan_playground::engine::cyclegan::{COLOUR_SEED, CycleData};
+use gan_playground::engine::cyclegan::CycleData;
 
 const HELD_OUT: usize = 300;
 
@@ -32,15 +31,9 @@ fn domains(domain: Domain) -> (DomainSet, DomainSet) {
                 .map(|f| std::fs::read(format!("www/data/fonts/{f}")).expect("font"))
                 .collect();
             let typeset = CycleData::typeset(&fonts).expect("typeset digits");
-            (DomainSet::Grey(mnist), DomainSet::Grey(typeset))
+            CycleData::typeset_domains(&mnist, &typeset)
         }
-        Domain::Colour => {
-            let (first, second) = mnist.split(mnist.len() / 2).expect("split");
-            (
-                DomainSet::Grey(second),
-                DomainSet::Colour(ColourSet::from_digits(&first, COLOUR_SEED)),
-            )
-        }
+        Domain::Colour => CycleData::colour_domains(&mnist).expect("colour digits"),
     }
 }
 
@@ -93,26 +86,36 @@ fn small(domain: Domain) -> CycleConfig {
         .with_batch_size(8)
 }
 
-/// The run keeps at least `bound` of the digits in both directions; its twin and the flipped
-/// run do not (they fall short in at least one direction).
-fn separates(domain: Domain, steps: usize, bound: f32) {
+/// Which directions a broken run must lose.
+enum Loses {
+    /// Both: below the bound x→y and y→x.
+    Both,
+    /// y→x only: G keeps the digit x→y by the locality of its convolutions alone.
+    YToX,
+}
+
+/// The run keeps at least `bound` of the digits in both directions; its twin loses both, and
+/// the run with its cycle and identity losses climbed loses what `flipped_loses` says.
+fn separates(domain: Domain, steps: usize, bound: f32, flipped_loses: Loses) {
     let learned = run(small(domain), steps, 1.0);
     println!("{domain:?}, λ = 10: kept {learned:?}");
     let twin = run(small(domain).with_cycle_weight(0.0), steps, 1.0);
     println!("{domain:?}, λ = 0 twin: kept {twin:?}");
     let flipped = run(small(domain), steps, -1.0);
     println!("{domain:?}, flipped: kept {flipped:?}");
-    let keeps = |(xy, yx): (f32, f32)| xy >= bound && yx >= bound;
-    assert!(keeps(learned), "{learned:?}");
-    assert!(!keeps(twin), "{twin:?}");
-    assert!(!keeps(flipped), "{flipped:?}");
+    assert!(learned.0 >= bound && learned.1 >= bound, "{learned:?}");
+    assert!(twin.0 < bound && twin.1 < bound, "{twin:?}");
+    match flipped_loses {
+        Loses::Both => assert!(flipped.0 < bound && flipped.1 < bound, "{flipped:?}"),
+        Loses::YToX => assert!(flipped.1 < bound, "{flipped:?}"),
+    }
 }
 
 /// Measured 2026-11-26 after 80 steps (x→y, y→x): λ = 10 keeps 0.79, 0.74; the λ = 0 twin
 /// 0.13, 0.08; the flipped run 0.15, 0.08 (chance is about 0.1).
 #[test]
 fn the_cycle_loss_keeps_the_digit_and_its_twin_loses_it() {
-    separates(Domain::Typeset, 80, 0.6);
+    separates(Domain::Typeset, 80, 0.6, Loses::Both);
 }
 
 /// Colour digits take longer: F must learn to read strokes darker than their background.
@@ -121,5 +124,5 @@ fn the_cycle_loss_keeps_the_digit_and_its_twin_loses_it() {
 /// y→x). After 300 steps λ = 10 kept only 0.75, 0.49.
 #[test]
 fn between_one_and_three_channels_too() {
-    separates(Domain::Colour, 500, 0.5);
+    separates(Domain::Colour, 500, 0.5, Loses::YToX);
 }

@@ -243,7 +243,8 @@ impl Photos {
 /// The luma of colour images `[B, 3, H, W]` → `[B, 1, H, W]`.
 pub fn grey(colour: Tensor<4>) -> Tensor<4> {
     let device = colour.device();
-    let weights = Tensor::<1>::from_floats([0.299, 0.587, 0.114], &device).reshape([1, 3, 1, 1]);
+    let weights =
+        Tensor::<1>::from_floats(crate::core::colour_digits::LUMA, &device).reshape([1, 3, 1, 1]);
     (colour * weights).sum_dim(1)
 }
 

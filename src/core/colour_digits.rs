@@ -63,7 +63,7 @@ pub struct ColourStyle {
 }
 
 fn luma(c: [f32; 3]) -> f32 {
-    0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
+    LUMA[0] * c[0] + LUMA[1] * c[1] + LUMA[2] * c[2]
 }
 
 /// A colour of random hue whose saturation and value lie in the ranges given (0–1).
@@ -278,17 +278,27 @@ impl ColourSet {
 }
 
 /// Width of the frame around a 28×28 digit taken as its background by [`strokes`]: MNIST
-/// centres each digit's 20×20 box, so the outer 4 pixels hold no stroke.
+/// fits each digit into 20×20 and centres its centre of mass, so strokes seldom reach the
+/// outer 3 pixels (a stroke pixel there only shifts the background's estimate a little).
 const FRAME: usize = 3;
+
+/// Least luma distance (on the [-1, 1] scale) scaled to full white by [`strokes`]: an image
+/// with no stroke standing out by more (a tenth of the luma range) stays dark rather than
+/// having its noise blown up into strokes.
+const MIN_PEAK: f32 = 0.2;
+
+/// Weights of R, G and B in luma (ITU-R BT.601).
+pub const LUMA: [f32; 3] = [0.299, 0.587, 0.114];
 
 /// What a digit classifier trained on MNIST can read in colour digits `[B, 3, 28, 28]` (in
 /// [-1, 1]): `[B, 1, 28, 28]` white strokes on black, whatever the colours and whichever is
 /// the brighter. Each pixel's luma is compared with the mean luma of the image's outer frame
-/// (the background), and the differences are scaled so the largest is full white.
+/// (the background), and the differences are scaled so the largest is full white (or by
+/// [`MIN_PEAK`] when none is as large).
 pub fn strokes(images: Tensor<4>) -> Tensor<4> {
     let device = images.device();
     let [batch, ..] = images.dims();
-    let weights = Tensor::<1>::from_floats([0.299, 0.587, 0.114], &device).reshape([1, 3, 1, 1]);
+    let weights = Tensor::<1>::from_floats(LUMA, &device).reshape([1, 3, 1, 1]);
     let luma = (images * weights).sum_dim(1); // [B, 1, 28, 28]
     let frame: Vec<f32> = (0..IMAGE_PIXELS)
         .map(|p| {
@@ -311,7 +321,7 @@ pub fn strokes(images: Tensor<4>) -> Tensor<4> {
         .clone()
         .reshape([batch, IMAGE_PIXELS])
         .max_dim(1)
-        .clamp_min(1e-3)
+        .clamp_min(MIN_PEAK)
         .reshape([batch, 1, 1, 1]);
     (distance / peak).mul_scalar(2.0).sub_scalar(1.0)
 }
@@ -432,8 +442,7 @@ mod tests {
             accuracy(read, labels.clone()),
         );
         // Measured: 97.55% on both. Luma alone (half the digits dark on light) reads 67.5%.
-        let weights =
-            Tensor::<1>::from_floats([0.299, 0.587, 0.114], &device).reshape([1, 3, 1, 1]);
+        let weights = Tensor::<1>::from_floats(LUMA, &device).reshape([1, 3, 1, 1]);
         let luma = accuracy((colour * weights).sum_dim(1), labels);
         assert!(on_colour >= on_grey - 0.01, "{on_colour} against {on_grey}");
         assert!(luma < 0.8, "{luma}");

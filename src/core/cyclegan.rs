@@ -92,6 +92,16 @@ impl Domain {
         Self::ALL.into_iter().find(|d| d.id() == id)
     }
 
+    /// The domain that settings pairs name (none, as in files and cards from before colour
+    /// digits: typeset).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        pairs
+            .iter()
+            .find(|(k, _)| k == "domain")
+            .and_then(|(_, v)| Self::from_id(v))
+            .unwrap_or_default()
+    }
+
     /// Channels of its images.
     pub fn channels(self) -> usize {
         match self {

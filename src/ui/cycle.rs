@@ -25,15 +25,6 @@ fn card_url(domain: Domain) -> &'static str {
     }
 }
 
-/// The domain a card's settings name (cards from before colour digits name none: typeset).
-fn card_domain(card: &CycleCard) -> Domain {
-    card.settings
-        .iter()
-        .find(|(k, _)| k == "domain")
-        .and_then(|(_, v)| Domain::from_id(v))
-        .unwrap_or_default()
-}
-
 /// Content kept at each scoring: (x→y, y→x) of the run and of the twin (NaN where there was
 /// none), in percent.
 type KeptHistory = [Vec<f32>; 4];
@@ -66,11 +57,7 @@ impl CycleSession {
             "Starting: rendering the typeset and colour digits and loading the networks…",
             move |demo, event| match event {
                 Event::Started { settings, .. } => {
-                    let id = settings
-                        .iter()
-                        .find(|(k, _)| k == "domain")
-                        .map(|(_, v)| v.as_str());
-                    domain.set(id.and_then(Domain::from_id).unwrap_or_default());
+                    domain.set(Domain::from_pairs(settings));
                     kept.set(KeptHistory::default());
                     if let Some(digit) = drawn.get_value() {
                         demo.command(Command::Translate(digit));
@@ -116,6 +103,35 @@ impl CycleSession {
             "pretrained networks",
             self.card,
         );
+    }
+
+    /// Opens the pretrained networks of `domain` unless they run already; asks first when they
+    /// would replace networks trained in this tab.
+    pub fn switch_to(&self, domain: Domain) {
+        let s = self.demo;
+        let step = s.step.get_untracked();
+        // The pretrained networks as they came, not trained further in this tab.
+        let untouched = s.source.with_untracked(|s| s.starts_with("the pretrained"))
+            && self
+                .card
+                .with_untracked(|c| c.as_ref().is_some_and(|c| c.steps == step));
+        if domain == self.domain.get_untracked() && untouched {
+            return;
+        }
+        let confirmed = untouched
+            || step == 0
+            || web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message(&format!(
+                        "Open the pretrained handwritten ↔ {} networks? The current run ({step} steps) is discarded; “Download networks” keeps it.",
+                        domain.noun()
+                    ))
+                    .ok()
+                })
+                .unwrap_or(false);
+        if confirmed {
+            self.open_pretrained(domain);
+        }
     }
 
     /// Translates a drawn or uploaded digit both ways (again whenever the networks change).
@@ -204,7 +220,7 @@ pub fn CycleView() -> impl IntoView {
                     aria-pressed=move || (session.domain.get() == d).to_string()
                     disabled=move || !s.ready.get()
                     title=format!("Open the pretrained networks between handwritten and {} digits (with their λ = 0 twin). {}", d.noun(), d.description())
-                    on:click=move |_| session.open_pretrained(d)>
+                    on:click=move |_| session.switch_to(d)>
                     {format!("handwritten ↔ {}", d.noun())}</button>
             }
         })
@@ -224,11 +240,11 @@ pub fn CycleView() -> impl IntoView {
                     }.into_any(),
                 }}
                 <p>"Why it matters, shown: “Race a λ = 0 twin” restarts the run beside a twin with no cycle (or identity) loss. The twin's translations still look like the other domain, but nothing ties them to their input; content preservation, the share of held-out digits our classifier (97.6% accurate on handwritten, 99.8% on typeset, 97.6% on colour digits read through their strokes' brightness) reads as the same digit before and after, falls to chance."</p>
-                {move || session.card.get().filter(|c| card_domain(c) == session.domain.get()).map(|c| {
+                {move || session.card.get().filter(|c| Domain::from_pairs(&c.settings) == session.domain.get() && s.source.with(|s| s.starts_with("the pretrained"))).map(|c| {
                     let twin = c.twin.map(|t| format!(" Its λ = 0 twin, trained alike: {:.1}% / {:.1}%.", t.kept_xy * 100.0, t.kept_yx * 100.0)).unwrap_or_default();
                     view! {
                         <p class="muted" id="cycle-card">{format!("Pretrained: {} steps in {:.0} s on {} (`{}`); on {} held-out digits per domain it keeps {:.1}% of digits handwritten → {noun} and {:.1}% {noun} → handwritten.{twin}",
-                            c.steps, c.train_seconds, c.trained_on, c.command, c.held_out, c.model.kept_xy * 100.0, c.model.kept_yx * 100.0, noun = card_domain(&c).noun())}</p>
+                            c.steps, c.train_seconds, c.trained_on, c.command, c.held_out, c.model.kept_xy * 100.0, c.model.kept_yx * 100.0, noun = Domain::from_pairs(&c.settings).noun())}</p>
                     }
                 })}
             </section>
