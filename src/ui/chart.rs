@@ -110,13 +110,17 @@ pub fn LineChart(
                 {title}
                 <span class="legend">
                     {move || series.with(|all| all.iter().map(|s| view! {
-                        <span class="key" style=format!("color:{}", s.color)>"● " {s.name.clone()} " "
+                        <span class="key"><span class="swatch" style=format!("background:{}", s.color)></span>{s.name.clone()} " "
                             {s.values.last().map(|v| format!("{v:.3}")).unwrap_or_default()}
                         </span>
                     }).collect_view())}
                 </span>
             </figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="plot">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="plot" role="img"
+                aria-label=move || series.with(|all| {
+                    let latest: Vec<String> = all.iter().map(|s| format!("{} {}", s.name, s.values.last().map(|v| format!("{v:.3}")).unwrap_or_else(|| "none yet".into()))).collect();
+                    format!("Chart over {} {unit}; latest: {}", points(), latest.join(", "))
+                })>
                 {move || {
                     let (drawn, _, _) = paths.get();
                     drawn.into_iter().map(|(color, d)| view! {

@@ -480,19 +480,9 @@ pub fn GalleryView() -> impl IntoView {
         s.psi.set(psi);
         s.command(Command::Truncation(psi));
     };
-    let click_cell = move |ev: leptos::ev::MouseEvent| {
-        let (Some(canvas), Some(grid)) = (grid_canvas.get_untracked(), s.grid.get_untracked())
-        else {
-            return;
-        };
-        let rect = canvas.get_bounding_client_rect();
-        let cols = grid.columns.max(1);
-        let rows = (grid.pixels.len() / (grid.side * grid.side))
-            .div_ceil(cols)
-            .max(1);
-        let cx = ((ev.client_x() as f64 - rect.left()) / rect.width() * cols as f64) as usize;
-        let cy = ((ev.client_y() as f64 - rect.top()) / rect.height() * rows as f64) as usize;
-        let cell = (cy.min(rows - 1) * cols + cx.min(cols - 1)) as u32;
+    let pick_number = RwSignal::new(1u32);
+    // Picks a sample: the pad centres on the first, a second starts an interpolation.
+    let pick = move |cell: u32| {
         let mut picked = s.selected.get_untracked();
         if picked.len() >= 2 {
             picked.clear();
@@ -508,6 +498,50 @@ pub fn GalleryView() -> impl IntoView {
         } else {
             s.pad_to(0.0, 0.0);
         }
+    };
+    let set_pick_number = move |ev: leptos::ev::Event| {
+        if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
+            pick_number.set(n.max(1));
+        }
+    };
+    let grid_count = move || {
+        s.grid.with(|g| {
+            g.as_ref()
+                .map_or(0, |g| g.pixels.len() / (g.side * g.side).max(1))
+        }) as u32
+    };
+    let pick_by_number = move |_| {
+        let count = grid_count();
+        let n = pick_number.get_untracked();
+        if (1..=count).contains(&n) {
+            pick(n - 1)
+        } else {
+            s.error.set(Some(format!(
+                "There is no sample {n}: the grid has {count}."
+            )));
+        }
+    };
+    let click_cell = move |ev: leptos::ev::MouseEvent| {
+        let (Some(canvas), Some(grid)) = (grid_canvas.get_untracked(), s.grid.get_untracked())
+        else {
+            return;
+        };
+        // A click on the panel's caption or labels picks nothing.
+        let on_canvas = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            .is_some();
+        if !on_canvas {
+            return;
+        }
+        let rect = canvas.get_bounding_client_rect();
+        let cols = grid.columns.max(1);
+        let rows = (grid.pixels.len() / (grid.side * grid.side))
+            .div_ceil(cols)
+            .max(1);
+        let cx = ((ev.client_x() as f64 - rect.left()) / rect.width() * cols as f64) as usize;
+        let cy = ((ev.client_y() as f64 - rect.top()) / rect.height() * rows as f64) as usize;
+        pick((cy.min(rows - 1) * cols + cx.min(cols - 1)) as u32);
     };
     let open_file = move |ev: leptos::ev::Event| {
         let name = read_chosen_file(&ev, move |name, read| match read {
@@ -695,9 +729,21 @@ pub fn GalleryView() -> impl IntoView {
                 </fieldset>
             })}
             <div class="gallery-main">
-                <div class="grid-click" on:click=click_cell title="Click a sample to centre the latent pad on it; click a second one to interpolate between them.">
-                    <ImagePanel panel=s.grid.into() canvas=grid_canvas canvas_id="gallery-grid" labels_id="gallery-row-labels"
-                        placeholder="Loading the generator…" help="Fresh samples of the model; conditional models draw one row per digit, the same latent in each column." />
+                <div class="grid-col">
+                    // Only clicks on the grid itself pick a sample.
+                    <div class="grid-click" on:click=click_cell title="Click a sample to centre the latent pad on it; click a second one to interpolate between them.">
+                        <ImagePanel panel=s.grid.into() canvas=grid_canvas canvas_id="gallery-grid" labels_id="gallery-row-labels"
+                            placeholder="Loading the generator…" help="Fresh samples of the model; conditional models draw one row per digit, the same latent in each column." />
+                    </div>
+                    <p class="pick-by-number">
+                        <label>"Sample " <input id="gallery-pick-number" type="number" min="1"
+                            max=move || grid_count().max(1).to_string()
+                            prop:value=move || pick_number.get().to_string()
+                            on:change=set_pick_number /></label>
+                        " "
+                        <button id="gallery-pick" title="Pick the sample with this number (counted row by row from the top left), as a click on it would: for keyboards and screen readers."
+                            on:click=pick_by_number>"Pick"</button>
+                    </p>
                     <p class="muted" id="gallery-selected">{move || match s.selected.get()[..] {
                         [] => "Click a sample to explore around it; click two to interpolate.".to_string(),
                         [a] if s.conditional.get() => format!("Sample {} picked: drag on the pad, or click a second sample (one in the same column shares its latent: the strip morphs one digit into the other).", a + 1),
@@ -709,7 +755,27 @@ pub fn GalleryView() -> impl IntoView {
                 <div class="gallery-side">
                     <ClassHistogram stats=s.stats.into() />
                     <div class="pad-wrap">
-                        <div class="latent-pad" id="latent-pad" role="slider" aria-label="Latent pad"
+                        <div class="latent-pad" id="latent-pad" role="slider" tabindex="0"
+                            aria-label="Latent pad: arrow keys move the point (Shift: further), Home returns to the middle"
+                            aria-valuemin=format!("{}", -PAD_RANGE) aria-valuemax=format!("{PAD_RANGE}")
+                            aria-valuenow=move || format!("{:.2}", pad_point.get().0)
+                            aria-valuetext=move || { let (x, y) = pad_point.get(); format!("x {x:.2}, y {y:.2}") }
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                let step = if ev.shift_key() { 0.5 } else { 0.1 } * PAD_RANGE;
+                                let (x, y) = pad_point.get_untracked();
+                                let (x, y) = match ev.key().as_str() {
+                                    "ArrowLeft" => (x - step, y),
+                                    "ArrowRight" => (x + step, y),
+                                    "ArrowUp" => (x, y + step),
+                                    "ArrowDown" => (x, y - step),
+                                    "Home" => (0.0, 0.0),
+                                    _ => return,
+                                };
+                                ev.prevent_default();
+                                let (x, y) = (x.clamp(-PAD_RANGE, PAD_RANGE), y.clamp(-PAD_RANGE, PAD_RANGE));
+                                pad_point.set((x, y));
+                                s.pad_to(x, y);
+                            }
                             on:pointerdown=move |ev: leptos::ev::PointerEvent| {
                                 pad_drag.set(true);
                                 if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
@@ -813,11 +879,12 @@ fn SweepChart(points: SweepPoints) -> impl IntoView {
                 <path d=classes fill="none" stroke="#2e86ab" stroke-width="2" />
                 <path d=fid fill="none" stroke="#e4572e" stroke-width="2" />
                 {points.iter().enumerate().map(|(i, (p, _))| view! {
-                    <text x=x(i) y=h font-size="9" text-anchor="middle">{psi_label(*p)}</text>
+                    <text x=x(i) y=h font-size="9" text-anchor="middle" class="tick">{psi_label(*p)}</text>
                 }).collect_view()}
             </svg>
-            <p class="legend"><span style="color:#3bb273">"— confidence"</span> " " <span style="color:#2e86ab">"— classes covered / 10"</span> " "
-                <span style="color:#e4572e">{format!("— FID / {max_fid:.0}")}</span></p>
+            <p class="legend"><span class="key"><span class="swatch" style="background:#3bb273"></span>"confidence"</span> " "
+                <span class="key"><span class="swatch" style="background:#2e86ab"></span>"classes covered / 10"</span> " "
+                <span class="key"><span class="swatch" style="background:#e4572e"></span>{format!("FID / {max_fid:.0}")}</span></p>
             <table class="sweep-table">
                 <tr><th>"ψ"</th><th>"FID"</th><th>"classes"</th><th>"confidence"</th><th>"class KL"</th>
                     {conditional.then(|| view! { <th>"label acc."</th> })}</tr>

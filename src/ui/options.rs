@@ -98,12 +98,13 @@ impl Route {
 }
 
 /// Parameters of the address that are not settings of a task.
-const PAGE_KEYS: [&str; 5] = [
+const PAGE_KEYS: [&str; 6] = [
     "preset",
     "backend",
     "autostart",
     "pause_at",
     "metrics_every",
+    "embed",
 ];
 
 /// Everything the address asks for, parsed once.
@@ -126,8 +127,47 @@ pub struct PageOptions {
     pub metrics_every: Option<u32>,
     /// The gallery's parameters.
     pub gallery: GalleryOptions,
+    /// Embed mode (`embed`): the view alone, without the playground's header and footer, with
+    /// a link to open the same address in the full page, reporting its height to the host.
+    pub embed: bool,
     /// One line per parameter that was ignored, naming it and the reason.
     pub notices: Vec<String>,
+}
+
+/// Whether a flag parameter is on: present, and not `0`, `false`, `off` or `no`.
+fn flag(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !matches!(v, "0" | "false" | "off" | "no"))
+}
+
+/// The address without its `embed` parameter: the same setup in the full page.
+pub fn without_embed(href: &str) -> String {
+    let strip = |query: &str| {
+        let kept: Vec<(String, String)> = pairs(query)
+            .into_iter()
+            .filter(|(k, _)| k != "embed")
+            .collect();
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &kept {
+            out.append_pair(k, v);
+        }
+        out.finish()
+    };
+    let (before_hash, hash) = href.split_once('#').unwrap_or((href, ""));
+    let (base, search) = before_hash.split_once('?').unwrap_or((before_hash, ""));
+    let (path, hash_query) = hash.split_once('?').unwrap_or((hash, ""));
+    let join = |head: &str, query: String| {
+        if query.is_empty() {
+            head.to_string()
+        } else {
+            format!("{head}?{query}")
+        }
+    };
+    let page = join(base, strip(search));
+    if href.contains('#') {
+        format!("{page}#{}", join(path, strip(hash_query)))
+    } else {
+        page
+    }
 }
 
 /// What a gallery address asks for: `#/gallery?model=…&seed=…&psi=…&digits=…`.
@@ -188,7 +228,7 @@ impl GalleryOptions {
                         o.digits = Some(d);
                     }
                 }
-                "backend" => {}
+                "backend" | "embed" => {}
                 other => notices.push(format!("unknown parameter “{other}” ignored.")),
             }
         }
@@ -270,6 +310,7 @@ impl PageOptions {
                 BackendChoice::Auto
             }),
         };
+        let embed = flag(last("embed"));
         if route == Route::Gallery {
             let gallery = GalleryOptions::parse(&params, &mut notices);
             return Self {
@@ -281,10 +322,11 @@ impl PageOptions {
                 pause_at: None,
                 metrics_every: None,
                 gallery,
+                embed,
                 notices,
             };
         }
-        let autostart = last("autostart").is_some_and(|v| v != "0" && v != "false");
+        let autostart = flag(last("autostart"));
         let mut whole = |key: &str| -> Option<u64> {
             let text = last(key)?;
             match text.trim().parse() {
@@ -330,6 +372,7 @@ impl PageOptions {
             pause_at,
             metrics_every,
             gallery: GalleryOptions::default(),
+            embed,
             notices,
         }
     }
@@ -358,6 +401,28 @@ mod tests {
 
     fn json(c: &TrainConfig) -> serde_json::Value {
         serde_json::to_value(c).unwrap_or_default()
+    }
+
+    #[test]
+    fn embed_is_a_page_flag_of_every_view_and_the_full_page_link_drops_it() {
+        for hash in [
+            "#/cycle?embed",
+            "#/gallery?seed=3&embed=1",
+            "#/train?embed&preset=lsgan",
+        ] {
+            let o = PageOptions::parse("", hash);
+            assert!(o.embed, "{hash}");
+            assert_eq!(o.notices, Vec::<String>::new(), "{hash}");
+        }
+        assert!(!PageOptions::parse("", "#/cycle").embed);
+        assert!(!PageOptions::parse("", "#/cycle?embed=0").embed);
+        assert!(PageOptions::parse("?embed", "#/superres").embed);
+        assert_eq!(
+            without_embed("https://x.org/p/?embed#/gallery?seed=3&embed=1&psi=2"),
+            "https://x.org/p/#/gallery?seed=3&psi=2"
+        );
+        assert_eq!(without_embed("http://h/#/cycle?embed"), "http://h/#/cycle");
+        assert_eq!(without_embed("http://h/?a=1"), "http://h/?a=1");
     }
 
     #[test]
