@@ -73,6 +73,7 @@ pub fn LineChart(
     series: Signal<Vec<Series>>,
 ) -> impl IntoView {
     let points = move || series.with(|s| s.first().map_or(0, |s| s.values.len()));
+    let title_text = title.clone();
     // Computed once per history update, shared by the curves and the axis label.
     let paths = Memo::new(move |_| {
         series.with(|all| {
@@ -119,7 +120,7 @@ pub fn LineChart(
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="plot" role="img"
                 aria-label=move || series.with(|all| {
                     let latest: Vec<String> = all.iter().map(|s| format!("{} {}", s.name, s.values.last().map(|v| format!("{v:.3}")).unwrap_or_else(|| "none yet".into()))).collect();
-                    format!("Chart over {} {unit}; latest: {}", points(), latest.join(", "))
+                    format!("{title_text}: chart over {} {unit}; latest: {}", points(), latest.join(", "))
                 })>
                 {move || {
                     let (drawn, _, _) = paths.get();

@@ -289,11 +289,7 @@ impl GallerySession {
             Route::from_path(path) == Some(Route::Gallery)
         });
         if on_gallery && let Ok(history) = window.history() {
-            let url = format!(
-                "{}{}",
-                location.pathname().unwrap_or_default(),
-                self.options().hash()
-            );
+            let url = super::options::address_with_hash(&self.options().hash());
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
         }
     }
@@ -481,6 +477,7 @@ pub fn GalleryView() -> impl IntoView {
         s.command(Command::Truncation(psi));
     };
     let pick_number = RwSignal::new(1u32);
+    let pad_point = RwSignal::new((0.0f32, 0.0f32));
     // Picks a sample: the pad centres on the first, a second starts an interpolation.
     let pick = move |cell: u32| {
         let mut picked = s.selected.get_untracked();
@@ -496,12 +493,21 @@ pub fn GalleryView() -> impl IntoView {
                 frames: s.frames.get_untracked(),
             });
         } else {
+            pad_point.set((0.0, 0.0));
             s.pad_to(0.0, 0.0);
         }
     };
     let set_pick_number = move |ev: leptos::ev::Event| {
-        if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
-            pick_number.set(n.max(1));
+        let text = event_target_value(&ev);
+        match text.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => pick_number.set(n),
+            _ => {
+                s.error.set(Some(format!(
+                    "“{text}” is not a sample number: samples are numbered from 1, row by row."
+                )));
+                // Show the number that Pick would use.
+                pick_number.update(|_| ());
+            }
         }
     };
     let grid_count = move || {
@@ -514,6 +520,7 @@ pub fn GalleryView() -> impl IntoView {
         let count = grid_count();
         let n = pick_number.get_untracked();
         if (1..=count).contains(&n) {
+            s.error.set(None);
             pick(n - 1)
         } else {
             s.error.set(Some(format!(
@@ -661,7 +668,6 @@ pub fn GalleryView() -> impl IntoView {
         })
     });
     let pad_drag = RwSignal::new(false);
-    let pad_point = RwSignal::new((0.0f32, 0.0f32));
     let pad_move = move |ev: leptos::ev::PointerEvent, force: bool| {
         if !(pad_drag.get_untracked() || force) {
             return;
@@ -761,6 +767,10 @@ pub fn GalleryView() -> impl IntoView {
                             aria-valuenow=move || format!("{:.2}", pad_point.get().0)
                             aria-valuetext=move || { let (x, y) = pad_point.get(); format!("x {x:.2}, y {y:.2}") }
                             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                // Leave the browser's own shortcuts (Alt+Arrow: back) alone.
+                                if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+                                    return;
+                                }
                                 let step = if ev.shift_key() { 0.5 } else { 0.1 } * PAD_RANGE;
                                 let (x, y) = pad_point.get_untracked();
                                 let (x, y) = match ev.key().as_str() {

@@ -68,6 +68,10 @@ fn report_height() {
     else {
         return;
     };
+    // Opened directly, not in a frame: nobody to tell.
+    if js_sys::Object::is(&parent, &window) {
+        return;
+    }
     let measured = body.clone();
     let post = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
         let height = measured.get_bounding_client_rect().height().ceil();
@@ -189,18 +193,21 @@ pub fn App() -> impl IntoView {
             </nav>
         </header>
     });
+    // The address may change after the link is drawn (the gallery keeps its seed there): the
+    // link is brought up to date before anything can follow or copy it.
+    let link = NodeRef::<leptos::html::A>::new();
+    let refresh_link = move || {
+        if let Some(a) = link.get_untracked() {
+            a.set_href(&options::without_embed(&href()));
+        }
+    };
     let embed_bar = embed.then(|| view! {
         <div class="embed-bar">
-            <a id="open-full" href=full_page target="_blank" rel="noopener"
+            <a id="open-full" node_ref=link href=full_page target="_blank" rel="noopener"
                 title="Open this demo, with the same settings, in the full GAN Playground (a new tab)."
-                on:click=move |ev| {
-                    // The address may have changed since the link was drawn (the gallery keeps its
-                    // seed there): open the current one.
-                    if let Some(w) = web_sys::window() {
-                        ev.prevent_default();
-                        let _ = w.open_with_url_and_target(&options::without_embed(&href()), "_blank");
-                    }
-                }>"Open in GAN Playground ↗"</a>
+                on:pointerdown=move |_| refresh_link()
+                on:focus=move |_| refresh_link()
+                on:contextmenu=move |_| refresh_link()>"Open in GAN Playground ↗"</a>
         </div>
     });
     let footer = (!embed).then(|| view! {

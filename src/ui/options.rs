@@ -139,6 +139,41 @@ fn flag(value: Option<&str>) -> bool {
     value.is_some_and(|v| !matches!(v, "0" | "false" | "off" | "no"))
 }
 
+/// The page's address with its hash replaced by `hash` (`#/view?…`), from the current
+/// address's path, query string and hash: the path and query string stay, and `embed` stays
+/// when the current address has it (so an embedded view that writes its state into the
+/// address is still embedded after a reload).
+pub fn rewrite_hash(path: &str, search: &str, old_hash: &str, hash: &str) -> String {
+    let old_query = old_hash
+        .trim_start_matches('#')
+        .split_once('?')
+        .map_or("", |(_, q)| q);
+    let in_hash = pairs(old_query)
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "embed")
+        .map(|(_, v)| v.clone());
+    let mut hash = hash.to_string();
+    if flag(in_hash.as_deref()) {
+        hash.push(if hash.contains('?') { '&' } else { '?' });
+        hash.push_str("embed");
+    }
+    format!("{path}{search}{hash}")
+}
+
+/// The current address with its hash replaced by `hash`, as [`rewrite_hash`] keeps it.
+pub fn address_with_hash(hash: &str) -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return hash.to_string();
+    };
+    rewrite_hash(
+        &location.pathname().unwrap_or_default(),
+        &location.search().unwrap_or_default(),
+        &location.hash().unwrap_or_default(),
+        hash,
+    )
+}
+
 /// The address without its `embed` parameter: the same setup in the full page.
 pub fn without_embed(href: &str) -> String {
     let strip = |query: &str| {
@@ -423,6 +458,23 @@ mod tests {
         );
         assert_eq!(without_embed("http://h/#/cycle?embed"), "http://h/#/cycle");
         assert_eq!(without_embed("http://h/?a=1"), "http://h/?a=1");
+        // Views that write their state into the address keep `embed` (and the query string).
+        assert_eq!(
+            rewrite_hash("/p/", "?x=1", "#/gallery?embed&seed=1", "#/gallery?seed=2"),
+            "/p/?x=1#/gallery?seed=2&embed"
+        );
+        assert_eq!(
+            rewrite_hash("/", "", "#/train?embed=1", "#/train"),
+            "/#/train?embed"
+        );
+        assert_eq!(
+            rewrite_hash("/", "?embed", "#/train", "#/train?lr_g=0.1"),
+            "/?embed#/train?lr_g=0.1"
+        );
+        assert_eq!(
+            rewrite_hash("/", "", "#/train?embed=0", "#/train?a=b"),
+            "/#/train?a=b"
+        );
     }
 
     #[test]

@@ -230,12 +230,11 @@ impl TrainSession {
             let path = path.split_once('?').map_or(path, |(p, _)| p);
             Route::from_path(path) == Some(Route::Train)
         });
-        let path = location.pathname().unwrap_or_default();
         if on_train && let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(
                 &wasm_bindgen::JsValue::NULL,
                 "",
-                Some(&format!("{path}{hash}")),
+                Some(&super::options::address_with_hash(&hash)),
             );
         }
     }

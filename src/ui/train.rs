@@ -204,10 +204,9 @@ pub fn TrainView() -> impl IntoView {
         let Some(config) = config else { return };
         let hash = train_hash(Preset::from_id(&preset.get_untracked()), backend, &config);
         let location = window.location();
-        let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window.history() {
-            let _ =
-                history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{hash}")));
+            let url = super::options::address_with_hash(&hash);
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
         }
         let _ = location.reload();
     };

@@ -23,8 +23,8 @@ after(async () => {
 
 // Each view's address and an element that is there once it has drawn its content.
 const VIEWS = [
-  ["home", "#/", ".card"],
-  ["gallery", "#/gallery", "#gallery-grid"],
+  ["home", "#/", "#gallery[data-first-grid-ms]"],
+  ["gallery", "#/gallery", "#gallery[data-first-grid-ms]"],
   ["train", "#/train?backend=cpu", "#step-count"],
   ["cycle", "#/cycle", "#cycle-scores tbody tr"],
   ["colorize", "#/colorize", "#color-scores tbody tr"],
@@ -66,8 +66,7 @@ test("the gallery's sample picking and latent pad work from the keyboard", { tim
   const page = await browser.newPage();
   try {
     await page.goto(`${base}/#/gallery`);
-    await page.locator("#gallery-grid").waitFor({ timeout: 120_000 });
-    await page.waitForFunction(() => document.getElementById("gallery-grid")?.closest("figure")?.innerText.includes("step"), null, { timeout: 120_000 });
+    await page.locator("#gallery[data-first-grid-ms]").waitFor({ timeout: 120_000 });
     // Pick sample 1 then sample 12 with the number box and the Pick button, keys only.
     await page.locator("#gallery-pick-number").focus();
     await page.keyboard.press("Control+a");
@@ -89,12 +88,18 @@ test("the gallery's sample picking and latent pad work from the keyboard", { tim
     await page.keyboard.press("Enter");
     await page.locator("#interpolation-strip").waitFor({ timeout: 60_000 });
     assert.match(await page.locator("#gallery-selected").innerText(), /Interpolating sample 1 → 12/);
-    // A number past the grid gets a message.
+    // A number past the grid, or no number, gets a message; a good pick clears it.
     await page.locator("#gallery-pick-number").fill("9999");
     await page.locator("#gallery-pick-number").dispatchEvent("change");
     await page.locator("#gallery-pick").press("Enter");
     await page.locator("#gallery-error").waitFor({ timeout: 30_000 });
     assert.match(await page.locator("#gallery-error").innerText(), /no sample 9999/);
+    await page.locator("#gallery-pick-number").fill("2");
+    await page.locator("#gallery-pick-number").dispatchEvent("change");
+    await page.locator("#gallery-pick").press("Enter");
+    await page.locator("#gallery-error").waitFor({ state: "detached", timeout: 30_000 });
+    // Picking again centres the pad: its point is back in the middle.
+    assert.equal(await pad.getAttribute("aria-valuetext"), "x 0.00, y 0.00");
   } finally {
     await page.close();
   }

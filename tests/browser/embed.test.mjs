@@ -26,7 +26,7 @@ after(async () => {
 });
 
 for (const scheme of ["light", "dark"]) {
-  for (const width of [320, 800]) {
+  for (const width of scheme === "light" ? [280, 320, 800] : [320, 800]) {
     test(`the gallery embedded ${width} px wide (${scheme}) fits its iframe and links to the full page`, { timeout: 180_000 }, async () => {
       const context = await browser.newContext({ colorScheme: scheme, viewport: { width: width + 40, height: 900 } });
       try {
@@ -48,22 +48,38 @@ for (const scheme of ["light", "dark"]) {
             });
           </script></body>`);
         const frame = page.frameLocator("#demo");
-        await frame.locator("#gallery-grid").waitFor({ timeout: 120_000 });
-        await page.waitForFunction(() => window.heights.length > 0, null, { timeout: 30_000 });
+        await frame.locator("#gallery[data-first-grid-ms]").waitFor({ timeout: 120_000 });
+        // Wait for the height to settle: the same for half a second.
+        await page.waitForFunction(() => {
+          const h = window.heights;
+          if (!h.length) return false;
+          if (window.lastHeight !== h.at(-1)) {
+            window.lastHeight = h.at(-1);
+            window.since = performance.now();
+          }
+          return performance.now() - window.since > 500;
+        }, null, { timeout: 30_000, polling: 100 });
         // No playground chrome; the link opens the same setup in the full page.
         assert.equal(await frame.locator("header").count(), 0);
         assert.equal(await frame.locator("footer").count(), 0);
         const link = await frame.locator("#open-full").getAttribute("href");
         assert.equal(link, `${base}/#/gallery?seed=3`);
         // The host sized the iframe to the reported height, which is the content's.
-        await page.waitForTimeout(1000);
         const last = await page.evaluate(() => window.heights.at(-1));
         const content = await frame.locator("body").evaluate((b) => Math.ceil(b.getBoundingClientRect().height));
+        // Nothing is wider than the frame.
+        const overflow = await frame.locator("body").evaluate((b) => b.scrollWidth - b.clientWidth);
+        assert.ok(overflow <= 0, `${overflow} px wider than the frame`);
         assert.ok(Math.abs(last - content) <= 2, `reported ${last}, content ${content}`);
         assert.ok(content > 300, `content height ${content}`);
         const iframe = await page.locator("#demo").evaluate((f) => f.getBoundingClientRect().height);
         assert.ok(Math.abs(iframe - last - 2) <= 2, `iframe ${iframe} for ${last}`);
         await page.screenshot({ path: join(ARTIFACTS, `embed-gallery-${width}-${scheme}.png`), fullPage: true });
+        // The gallery writes its seed into the address; a reload stays embedded.
+        await frame.locator("body").evaluate(() => location.reload());
+        await frame.locator("#gallery[data-first-grid-ms]").waitFor({ timeout: 120_000 });
+        assert.equal(await frame.locator("header").count(), 0, "still embedded after a reload");
+        assert.match(await frame.locator("body").evaluate(() => location.hash), /embed/);
         assert.deepEqual(problems, []);
       } finally {
         await context.close();
