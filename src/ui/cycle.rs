@@ -111,7 +111,7 @@ impl CycleSession {
         let s = self.demo;
         let step = s.step.get_untracked();
         // The pretrained networks as they came, not trained further in this tab.
-        let untouched = s.source.with_untracked(|s| s.starts_with("the pretrained"))
+        let untouched = s.pretrained.get_untracked()
             && self
                 .card
                 .with_untracked(|c| c.as_ref().is_some_and(|c| c.steps == step));
@@ -240,7 +240,7 @@ pub fn CycleView() -> impl IntoView {
                     }.into_any(),
                 }}
                 <p>"Why it matters, shown: “Race a λ = 0 twin” restarts the run beside a twin with no cycle (or identity) loss. The twin's translations still look like the other domain, but nothing ties them to their input; content preservation, the share of held-out digits our classifier (97.6% accurate on handwritten, 99.8% on typeset, 97.6% on colour digits read through their strokes' brightness) reads as the same digit before and after, falls to chance."</p>
-                {move || session.card.get().filter(|c| Domain::from_pairs(&c.settings) == session.domain.get() && s.source.with(|s| s.starts_with("the pretrained"))).map(|c| {
+                {move || session.card.get().filter(|c| Domain::from_pairs(&c.settings) == session.domain.get() && s.pretrained.get()).map(|c| {
                     let twin = c.twin.map(|t| format!(" Its λ = 0 twin, trained alike: {:.1}% / {:.1}%.", t.kept_xy * 100.0, t.kept_yx * 100.0)).unwrap_or_default();
                     view! {
                         <p class="muted" id="cycle-card">{format!("Pretrained: {} steps in {:.0} s on {} (`{}`); on {} held-out digits per domain it keeps {:.1}% of digits handwritten → {noun} and {:.1}% {noun} → handwritten.{twin}",

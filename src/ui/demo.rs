@@ -40,12 +40,15 @@ pub struct DemoSession {
     pub ready: RwSignal<bool>,
     /// Where the networks came from.
     pub source: RwSignal<String>,
+    /// Whether they came from the demo's shipped pretrained file (trained further or not).
+    pub pretrained: RwSignal<bool>,
     /// The latest error, shown until dismissed.
     pub error: RwSignal<Option<String>>,
     /// The latest notice.
     pub notice: RwSignal<Option<String>>,
-    /// Where the networks asked for come from, shown once the worker starts them.
-    pending_source: StoredValue<Option<String>>,
+    /// Where the networks asked for come from (and whether they are the pretrained file),
+    /// shown once the worker starts them.
+    pending_source: StoredValue<Option<(String, bool)>>,
     worker: StoredValue<Option<TaskWorker>, LocalStorage>,
 }
 
@@ -71,6 +74,7 @@ impl DemoSession {
             running: RwSignal::new(false),
             ready: RwSignal::new(false),
             source: RwSignal::new("untrained networks".into()),
+            pretrained: RwSignal::new(false),
             error: RwSignal::new(None),
             notice: RwSignal::new(Some(starting.into())),
             pending_source: StoredValue::new(None),
@@ -97,7 +101,11 @@ impl DemoSession {
 
     /// Hands a file of the demo to the worker; `name` says where it came from once it loads.
     pub fn load(&self, name: String, buffer: ArrayBuffer) {
-        self.pending_source.set_value(Some(name));
+        self.load_file(name, buffer, false);
+    }
+
+    fn load_file(&self, name: String, buffer: ArrayBuffer, pretrained: bool) {
+        self.pending_source.set_value(Some((name, pretrained)));
         self.worker.with_value(|w| {
             if let Some(w) = w {
                 w.post(
@@ -110,7 +118,7 @@ impl DemoSession {
 
     /// Names where the next networks the worker starts come from.
     pub fn expect_source(&self, source: &str) {
-        self.pending_source.set_value(Some(source.into()));
+        self.pending_source.set_value(Some((source.into(), false)));
     }
 
     /// Fetches the pretrained networks' card (into `card`) and file, and loads them; `what`
@@ -127,7 +135,7 @@ impl DemoSession {
         wasm_bindgen_futures::spawn_local(async move {
             match fetch_pretrained::<C>(card_url, file_of).await {
                 Ok((c, buffer)) => {
-                    session.load(format!("the {what} ({} steps)", steps_of(&c)), buffer);
+                    session.load_file(format!("the {what} ({} steps)", steps_of(&c)), buffer, true);
                     card.set(Some(c));
                 }
                 Err(e) => {
@@ -154,8 +162,11 @@ impl DemoSession {
                 settings,
                 step,
             } => {
-                if let Some(source) = self.pending_source.try_update_value(Option::take).flatten() {
+                if let Some((source, pretrained)) =
+                    self.pending_source.try_update_value(Option::take).flatten()
+                {
                     self.source.set(source);
+                    self.pretrained.set(pretrained);
                 }
                 self.notice.set(None);
                 self.history.set(History::new(view.series.clone()));

@@ -126,6 +126,7 @@ test("pretrained triplets and content scores, drawing, uploads, training and the
   assert.equal((await scoreRows(page)).length, 1);
   await page.locator("#cycle-twin").click();
   await page.waitForFunction(() => document.querySelector(".cycle-view").dataset.twin === "true" && document.getElementById("cycle-step").innerText.trim() === "0", null, { timeout: 60_000 });
+  assert.equal(await page.locator("#cycle-card").count(), 0, "the pretrained card does not describe fresh networks");
   await page.locator("#cycle-step-once").click();
   await page.waitForFunction(() => document.getElementById("cycle-step").innerText.trim() === "1", null, { timeout: 30_000 });
 
