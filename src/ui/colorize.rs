@@ -62,9 +62,10 @@ pub fn ColorizeView() -> impl IntoView {
     };
     let s = session.demo;
     let form = task_settings::<ColorConfig>("color", s.texts, s.errors).into_any();
+    let layout = super::options::Layout::current();
     view! {
         <main class="demo-view colorize-view" data-step=move || s.step.get().to_string() data-ready=move || s.ready.get().to_string()>
-            <section class="intro">
+            <section class="intro" hidden=!layout.shows("intro")>
                 <h2>"Colourise photographs"</h2>
                 <p>"The second guide's worked example of paired translation: grey in, colour out. The generator (a small U-Net) sees 28×28 grey patches of six public-domain photographs (an astronaut, a coffee cup, a cat, a rocket launch, the Hubble deep field, a retina) and learns their colours from a pixel loss plus, as pix2pix does, a discriminator that judges the grey patch and its colours together. Scores: PSNR and SSIM (per colour channel) against the real colours on patches from the right quarter of each photograph, which training never sees, beside three baselines: the photographs' mean colour everywhere, the grey tinted by their mean colour, and the grey itself. The generator predicts only the colour (two chroma channels); the brightness is the grey input's, so the photograph's structure is kept exactly."</p>
                 {move || session.card.get().map(|c| view! {
@@ -79,12 +80,12 @@ pub fn ColorizeView() -> impl IntoView {
                 reset_help="Fresh networks with these settings (adversarial weight 0: the pixel-loss-only baseline)."
                 pretrained=Callback::new(move |()| session.open_pretrained()) />
             <div class="live">
-            <section class="visuals">
+            <section class="visuals" hidden=!layout.shows("visuals")>
                 <ImagePanel panel=s.panel("colorize") canvas_id="color-panel" labels_id="color-rows" placeholder="Loading the colouriser…"
                     help="Eight held-out patches: the grey input, the model's colours, the grey tinted by the mean colour, and the real colours." />
                 <ScoreTableView table=s.scores.into() id="color-scores" />
             </section>
-            <section class="charts">
+            <section class="charts" hidden=!layout.shows("charts")>
                 <DemoCharts s=s />
             </section>
             </div>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::options::Layout;
 use crate::core::settings::{self, Group, Kind, Setting, Settings, apply_pairs};
 use crate::core::train::{FieldError, TrainConfig};
 
@@ -129,10 +130,16 @@ fn error_for(form: Form, id: &'static str) -> impl Fn() -> Option<String> + Copy
     }
 }
 
-/// One setting, drawn by its kind.
-fn field_view(form: Form, field: Field) -> impl IntoView {
+/// One setting, drawn by its kind (nothing when the address hides it; read-only when it
+/// locks it).
+fn field_view(form: Form, field: Field, layout: &Layout) -> AnyView {
     let Field { setting, value } = field;
     let id = setting.id;
+    if layout.hides(id) {
+        return ().into_any();
+    }
+    let locked = layout.locks(id);
+    let fixed = locked.then_some(" (fixed by this page)");
     let err = error_for(form, id);
     let live = setting.live.then_some(" ⚡");
     let idle = move || {
@@ -147,9 +154,9 @@ fn field_view(form: Form, field: Field) -> impl IntoView {
     match &setting.kind {
         Kind::Toggle { .. } => view! {
             <label class="toggle" class:idle=move || idle().is_some() title=setting.help>
-                <input type="checkbox" id=format!("field-{id}") prop:checked=move || value.get() == "true"
+                <input type="checkbox" id=format!("field-{id}") disabled=locked prop:checked=move || value.get() == "true"
                     on:change=move |ev| value.set(event_target_checked(&ev).to_string()) />
-                <span>{setting.label}{live}</span>
+                <span>{setting.label}{live}{fixed}</span>
                 {note()}
                 {error()}
             </label>
@@ -169,8 +176,8 @@ fn field_view(form: Form, field: Field) -> impl IntoView {
             };
             view! {
                 <label class="field choice" class:idle=move || idle().is_some() title=setting.help>
-                    <span>{setting.label}{live}</span>
-                    <select id=format!("field-{id}") prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+                    <span>{setting.label}{live}{fixed}</span>
+                    <select id=format!("field-{id}") disabled=locked prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
                         {options.into_iter().map(|o| view! { <option value=o.id>{o.label}</option> }).collect_view()}
                     </select>
                     <small class="describe">{description}</small>
@@ -182,10 +189,11 @@ fn field_view(form: Form, field: Field) -> impl IntoView {
         }
         _ => view! {
             <label class="field" class:idle=move || idle().is_some() title=format!("{} Allowed: {}.", setting.help, setting.allowed())>
-                <span>{setting.label}{live}</span>
+                <span>{setting.label}{live}{fixed}</span>
                 <input
                     id=format!("field-{id}")
                     type="text"
+                    readonly=locked
                     inputmode="decimal"
                     class:invalid=move || err().is_some()
                     prop:value=move || value.get()
@@ -200,10 +208,17 @@ fn field_view(form: Form, field: Field) -> impl IntoView {
 }
 
 fn group_view(form: Form, group: Group) -> impl IntoView {
+    let layout = Layout::current();
     form.group(group)
         .into_iter()
-        .map(|f| field_view(form, f))
+        .map(|f| field_view(form, f, &layout))
         .collect_view()
+}
+
+/// Whether the address hides every setting of `group`.
+fn all_hidden(form: Form, group: Group) -> bool {
+    let layout = Layout::current();
+    form.group(group).iter().all(|f| layout.hides(f.setting.id))
 }
 
 /// Opens `section` whenever a setting inside it is refused, so its message is seen.
@@ -232,15 +247,15 @@ pub fn SettingsForm(form: Form, running: Signal<bool>) -> impl IntoView {
         <div class="form">
             {group_view(form, Group::Model)}
             {group_view(form, Group::Training)}
-            <details class="group" node_ref=loss_section>
+            <details class="group" node_ref=loss_section hidden=all_hidden(form, Group::Loss)>
                 <summary title="Settings that only some losses use.">"Loss settings: clipping, penalties"</summary>
                 {group_view(form, Group::Loss)}
             </details>
-            <details class="group" node_ref=tricks_section>
+            <details class="group" node_ref=tricks_section hidden=all_hidden(form, Group::Tricks)>
                 <summary title="Stabilisers from the guides, combinable.">"Stabilisers and tricks"</summary>
                 {group_view(form, Group::Tricks)}
             </details>
-            <details class="group" node_ref=sizes_section>
+            <details class="group" node_ref=sizes_section hidden=all_hidden(form, Group::Architecture)>
                 <summary title="Widths, latent size, how G upsamples and how weights start.">"Network architecture"</summary>
                 {group_view(form, Group::Architecture)}
             </details>

@@ -225,10 +225,11 @@ pub fn CycleView() -> impl IntoView {
             }
         })
         .collect_view();
+    let layout = super::options::Layout::current();
     view! {
         <main class="demo-view cycle-view" data-step=move || s.step.get().to_string() data-ready=move || s.ready.get().to_string()
             data-twin=move || twin.get().to_string()>
-            <section class="intro">
+            <section class="intro" hidden=!layout.shows("intro")>
                 <h2>{move || format!("CycleGAN: handwritten ↔ {} digits", noun())}</h2>
                 <div class="domain-picker" role="group" aria-label="Domain pair">{picker}</div>
                 {move || match session.domain.get() {
@@ -256,7 +257,7 @@ pub fn CycleView() -> impl IntoView {
                 pretrained=Callback::new(move |()| session.open_pretrained(session.domain.get_untracked()))
                 extra=twin_button />
             <div class="live">
-            <section class="visuals">
+            <section class="visuals" hidden=!layout.shows("triplets")>
                 <h3 class="run-title">{move || s.scores.with(|t| t.as_ref().and_then(|t| t.rows.first().map(|r| format!("The run ({})", r.0)))).unwrap_or_else(|| "The run".into())}</h3>
                 {triplets(false)}
                 {move || twin.get().then(|| view! {
@@ -265,7 +266,7 @@ pub fn CycleView() -> impl IntoView {
                 })}
                 <ScoreTableView table=s.scores.into() id="cycle-scores" />
             </section>
-            <section class="draw">
+            <section class="draw" hidden=!layout.shows("draw")>
                 <h3>"Draw or upload a digit"</h3>
                 <p class="muted">{move || format!("Draw a digit (or upload a picture of one: it is cropped to its strokes, scaled into 20×20 and centred like MNIST). It is translated both ways as you draw: G turns it into a {} digit, F into handwriting{}, and each comes back through the other generator. Under each image, the digit the classifier reads.", noun(), if session.domain.get() == Domain::Colour { " (F is given your digit as a white-on-black colour image)" } else { "" })}</p>
                 <div class="draw-row">
@@ -285,7 +286,7 @@ pub fn CycleView() -> impl IntoView {
                     </div>
                 </div>
             </section>
-            <section class="charts">
+            <section class="charts" hidden=!layout.shows("charts")>
                 <LineChart title="Content preservation (%)" help="The share of held-out digits whose digit the content classifier reads the same before and after translation, at each scoring: the run's two directions, and the λ = 0 twin's when one races. Chance is about 10%." range=Signal::stored(Some((0.0, 100.0))) unit="scorings" series=kept_series />
                 <DemoCharts s=s />
             </section>

@@ -7,6 +7,7 @@ use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 
 use super::chart::{LineChart, Series};
+use super::embed::{self, HostCommand, Visibility};
 use super::samples::read_chosen_file;
 use super::session::{History, save_arrived};
 use super::task_worker::{TaskWorker, fetch_pretrained};
@@ -50,6 +51,10 @@ pub struct DemoSession {
     /// shown once the worker starts them.
     pending_source: StoredValue<Option<(String, bool)>>,
     worker: StoredValue<Option<TaskWorker>, LocalStorage>,
+    /// Embed mode: whether the view is on screen.
+    visible: Option<Visibility>,
+    /// Training waits for the view to be on screen again.
+    held: StoredValue<bool>,
 }
 
 impl DemoSession {
@@ -79,8 +84,11 @@ impl DemoSession {
             notice: RwSignal::new(Some(starting.into())),
             pending_source: StoredValue::new(None),
             worker: StoredValue::new_local(None),
+            visible: use_context::<Visibility>(),
+            held: StoredValue::new(false),
         };
         match TaskWorker::start(task, settings, reason, move |event, buffer| {
+            embed::relay(&event);
             session.on_event(&event, buffer);
             also(session, &event);
         }) {
@@ -97,6 +105,68 @@ impl DemoSession {
                 w.command(c)
             }
         });
+    }
+
+    /// Embed mode: pauses training while the view is off screen and resumes it on return.
+    pub fn on_visibility(&self, visible: bool) {
+        if !visible && self.running.get_untracked() {
+            self.held.set_value(true);
+            self.command(Command::Pause);
+        } else if visible && self.held.get_value() {
+            self.held.set_value(false);
+            self.command(Command::Start);
+        }
+    }
+
+    /// Obeys a command of the host page (embed mode), except `load`, which each demo answers
+    /// with its own networks; the error says why not.
+    pub fn host(&self, command: HostCommand) -> Result<(), String> {
+        if !self.ready.get_untracked() {
+            return Err("the demo's worker is not ready yet; wait for the “ready” event".into());
+        }
+        match command {
+            HostCommand::Start if self.visible.is_none_or(|v| v.0.get_untracked()) => {
+                self.command(Command::Start)
+            }
+            HostCommand::Start => self.held.set_value(true),
+            HostCommand::Pause => {
+                self.held.set_value(false);
+                self.command(Command::Pause);
+            }
+            HostCommand::Step if self.running.get_untracked() => {
+                return Err("training is running: pause it before stepping".into());
+            }
+            HostCommand::Step => self.command(Command::Step),
+            HostCommand::Reset => {
+                self.expect_source("trained from scratch in this tab");
+                self.command(Command::Reset(self.texts.get_untracked()));
+            }
+            HostCommand::Set { setting, value } => {
+                if !self
+                    .texts
+                    .with_untracked(|t| t.iter().any(|(k, _)| *k == setting))
+                {
+                    return Err(format!(
+                        "there is no setting “{setting}”; this demo's settings are {}",
+                        self.texts.with_untracked(|t| t
+                            .iter()
+                            .map(|(k, _)| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "))
+                    ));
+                }
+                self.texts.update(|t| {
+                    if let Some(entry) = t.iter_mut().find(|(k, _)| *k == setting) {
+                        entry.1 = value;
+                    }
+                });
+                self.command(Command::Update(self.texts.get_untracked()));
+            }
+            HostCommand::Load { model } => {
+                return Err(format!("this demo cannot load “{model}”"));
+            }
+        }
+        Ok(())
     }
 
     /// Hands a file of the demo to the worker; `name` says where it came from once it loads.
@@ -272,8 +342,9 @@ pub fn DemoControls(
             Err(e) => s.error.set(Some(e)),
         });
     };
+    let layout = super::options::Layout::current();
     view! {
-        <section class="controls">
+        <section class="controls" hidden=!layout.shows("controls")>
             <p class="status">
                 <span id=format!("{prefix}-source")>{move || s.source.get()}</span> " · step "
                 <span id=format!("{prefix}-step")>{move || s.step.get()}</span>

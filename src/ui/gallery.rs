@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::options::{GalleryOptions, Route};
+use super::options::{GalleryOptions, Layout, Route};
 use super::samples::{ClassHistogram, ImagePanel, read_chosen_file};
 use super::session::save_arrived;
 use super::task_worker::TaskWorker;
@@ -52,6 +52,31 @@ pub(super) async fn fetch_buffer(url: &str) -> Result<ArrayBuffer, String> {
         .await
         .map_err(fail)?;
     Ok(buffer.unchecked_into())
+}
+
+/// The catalogue of shipped generators.
+pub(super) async fn fetch_catalogue() -> Result<Catalogue, String> {
+    let bytes = fetch_buffer(CATALOGUE_URL).await?;
+    serde_json::from_slice::<Catalogue>(&js_sys::Uint8Array::new(&bytes).to_vec())
+        .map_err(|e| format!("{CATALOGUE_URL}: {e}"))
+}
+
+/// A shipped generator's file name and bytes, by its catalogue id.
+pub(super) async fn fetch_model(id: &str) -> Result<(String, ArrayBuffer), String> {
+    let catalogue = fetch_catalogue().await?;
+    let Some(card) = catalogue.models.iter().find(|m| m.id == id) else {
+        return Err(format!(
+            "there is no pretrained model “{id}”; the models are {}",
+            catalogue
+                .models
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    };
+    let buffer = fetch_buffer(&format!("./pretrained/{}", card.file)).await?;
+    Ok((card.file.clone(), buffer))
 }
 
 /// The gallery's worker and everything the view draws.
@@ -156,10 +181,7 @@ impl GallerySession {
         }
         let wanted = options.model.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let catalogue = match fetch_buffer(CATALOGUE_URL).await.and_then(|b| {
-                serde_json::from_slice::<Catalogue>(&js_sys::Uint8Array::new(&b).to_vec())
-                    .map_err(|e| format!("{CATALOGUE_URL}: {e}"))
-            }) {
+            let catalogue = match fetch_catalogue().await {
                 Ok(c) => c,
                 Err(e) => {
                     session.error.set(Some(format!(
@@ -689,6 +711,20 @@ pub fn GalleryView() -> impl IntoView {
         s.catalogue
             .with(|c| c.as_ref().and_then(|c| c.yardstick.as_ref().map(|y| y.fid)))
     };
+    let layout = Layout::current();
+    let shows = |panel: &str| layout.shows(panel);
+    let hides = |control: &str| layout.hides(control);
+    let (lock_model, lock_seed, lock_psi, lock_digits) = (
+        layout.locks("model"),
+        layout.locks("seed"),
+        layout.locks("psi"),
+        layout.locks("digits"),
+    );
+    let (show_tools, show_card) = (shows("tools"), shows("card"));
+    let (show_strip, show_digits) = (
+        shows("interpolation"),
+        shows("controls") && !hides("digits"),
+    );
     view! {
         <section class="gallery" id="gallery"
             data-first-grid-ms=move || s.first_grid_ms.get().map(|t| format!("{t:.0}"))
@@ -700,9 +736,9 @@ pub fn GalleryView() -> impl IntoView {
                     <button on:click=move |_| s.error.set(None)>"dismiss"</button></div>
             })}
             {move || s.notice.get().map(|n| view! { <p class="notice" id="gallery-notice" role="status">{n}</p> })}
-            <div class="gallery-controls">
-                <label>"Model "
-                    <select id="gallery-model" prop:value=move || s.model.get().unwrap_or_default()
+            <div class="gallery-controls" hidden=!shows("controls")>
+                <label hidden=hides("model")>"Model "
+                    <select id="gallery-model" disabled=lock_model prop:value=move || s.model.get().unwrap_or_default()
                         on:change=move |ev| s.open_model(&event_target_value(&ev))>
                         {move || s.catalogue.get().map(|c| c.models.into_iter().map(|m| view! {
                             <option value=m.id.clone()>{if m.preview { format!("{} (preview: below the quality bar)", m.title) } else { m.title.clone() }}</option>
@@ -712,30 +748,30 @@ pub fn GalleryView() -> impl IntoView {
                         })}
                     </select>
                 </label>
-                <label>"Seed "
-                    <input id="gallery-seed" type="text" inputmode="numeric" size="8" prop:value=move || seed_text.get()
+                <label hidden=hides("seed")>"Seed "
+                    <input id="gallery-seed" type="text" inputmode="numeric" size="8" readonly=lock_seed prop:value=move || seed_text.get()
                         on:input=move |ev| seed_text.set(event_target_value(&ev))
                         on:keydown=move |ev| if ev.key() == "Enter" { apply_seed() } />
                 </label>
-                <button id="gallery-apply-seed" on:click=move |_| apply_seed() disabled=move || !s.ready.get()>"Draw"</button>
-                <button id="gallery-new" on:click=new_samples disabled=move || !s.ready.get()>"New samples"</button>
-                <label title="Truncation (BigGAN's trick): latent values beyond ±ψ are drawn again. Smaller ψ: cleaner, more typical digits; less variety.">
+                <button id="gallery-apply-seed" hidden=hides("seed") on:click=move |_| apply_seed() disabled=move || lock_seed || !s.ready.get()>"Draw"</button>
+                <button id="gallery-new" hidden=hides("seed") on:click=new_samples disabled=move || lock_seed || !s.ready.get()>"New samples"</button>
+                <label hidden=hides("psi") title="Truncation (BigGAN's trick): latent values beyond ±ψ are drawn again. Smaller ψ: cleaner, more typical digits; less variety.">
                     "Truncation ψ "
-                    <input id="gallery-psi" type="range" min="0" max=(PSI_STEPS.len() - 1).to_string() step="1"
+                    <input id="gallery-psi" type="range" min="0" max=(PSI_STEPS.len() - 1).to_string() step="1" disabled=lock_psi
                         prop:value=move || psi_index().to_string() on:change=set_psi />
                     <output id="gallery-psi-value">{move || psi_label(s.psi.get())}</output>
                 </label>
             </div>
-            {move || s.conditional.get().then(|| view! {
+            {move || (show_digits && s.conditional.get()).then(|| view! {
                 <fieldset class="digits" id="gallery-digits"><legend>"Digits"</legend>
                     {(0..10).map(|d| view! {
-                        <label><input type="checkbox" id=format!("gallery-digit-{d}") prop:checked=move || s.digits.get()[d]
+                        <label><input type="checkbox" id=format!("gallery-digit-{d}") disabled=lock_digits prop:checked=move || s.digits.get()[d]
                             on:change=move |ev| toggle_digit(d, event_target_checked(&ev)) />{d.to_string()}</label>
                     }).collect_view()}
                 </fieldset>
             })}
-            <div class="gallery-main">
-                <div class="grid-col">
+            <div class="gallery-main" hidden=!(shows("grid") || shows("classes") || shows("pad"))>
+                <div class="grid-col" hidden=!shows("grid")>
                     // Only clicks on the grid itself pick a sample.
                     <div class="grid-click" on:click=click_cell title="Click a sample to centre the latent pad on it; click a second one to interpolate between them.">
                         <ImagePanel panel=s.grid.into() canvas=grid_canvas canvas_id="gallery-grid" labels_id="gallery-row-labels"
@@ -758,9 +794,9 @@ pub fn GalleryView() -> impl IntoView {
                     }}</p>
                     <p class="muted" id="gallery-first-grid">{move || s.first_grid_ms.get().map(|t| format!("First grid {t:.0} ms after the page started."))}</p>
                 </div>
-                <div class="gallery-side">
-                    <ClassHistogram stats=s.stats.into() />
-                    <div class="pad-wrap">
+                <div class="gallery-side" hidden=!(shows("classes") || shows("pad"))>
+                    <div hidden=!shows("classes")><ClassHistogram stats=s.stats.into() /></div>
+                    <div class="pad-wrap" hidden=!shows("pad")>
                         <div class="latent-pad" id="latent-pad" role="slider" tabindex="0"
                             aria-label="Latent pad: arrow keys move the point (Shift: further), Home returns to the middle"
                             aria-valuemin=format!("{}", -PAD_RANGE) aria-valuemax=format!("{PAD_RANGE}")
@@ -809,7 +845,7 @@ pub fn GalleryView() -> impl IntoView {
                     </div>
                 </div>
             </div>
-            {move || s.strip.get().is_some().then(|| view! {
+            {move || (show_strip && s.strip.get().is_some()).then(|| view! {
                 <div class="strip">
                     <ImagePanel panel=s.strip.into() canvas_id="interpolation-strip" labels_id="strip-labels" help="Spherical interpolation between the two picked samples' latents; the ends are the samples." />
                     <label>"Frames "
@@ -826,7 +862,7 @@ pub fn GalleryView() -> impl IntoView {
                     <ImagePanel panel=frame_panel canvas_id="interpolation-frame" labels_id="frame-labels" help="The animation's current frame." />
                 </div>
             })}
-            <div class="gallery-tools">
+            <div class="gallery-tools" hidden=!shows("tools")>
                 <button id="gallery-save-png" on:click=save_png disabled=move || s.grid.get().is_none()>"Save grid (PNG)"</button>
                 <label>"Samples "<input id="gallery-export-count" type="text" size="6" prop:value=move || export_count.get()
                     on:input=move |ev| export_count.set(event_target_value(&ev)) /></label>
@@ -839,8 +875,8 @@ pub fn GalleryView() -> impl IntoView {
                 <label class="file-button">"Open a checkpoint or generator file "
                     <input id="gallery-open" type="file" accept=".bpk" on:change=open_file /></label>
             </div>
-            {move || s.sweep.get().map(|points| view! { <SweepChart points /> })}
-            {move || s.model.get().and_then(|m| s.card(&m)).map(|card| view! { <ModelCardView card yardstick=yardstick() /> })}
+            {move || s.sweep.get().filter(|_| show_tools).map(|points| view! { <SweepChart points /> })}
+            {move || s.model.get().and_then(|m| s.card(&m)).filter(|_| show_card).map(|card| view! { <ModelCardView card yardstick=yardstick() /> })}
         </section>
     }
     .into_any()

@@ -9,6 +9,8 @@ pub mod controls;
 mod cycle;
 mod demo;
 mod draw_pad;
+pub mod embed;
+mod embed_dialog;
 mod gallery;
 mod home;
 pub mod options;
@@ -22,8 +24,11 @@ mod train;
 
 use leptos::prelude::*;
 
+use crate::core::cyclegan::Domain;
 use colorize::{ColorizeSession, ColorizeView};
 use cycle::{CycleSession, CycleView};
+use embed::HostCommand;
+use embed_dialog::{EmbedButton, EmbedPanel};
 use gallery::{GallerySession, GalleryView};
 use home::Home;
 use options::{PageOptions, Route};
@@ -130,9 +135,15 @@ pub fn App() -> impl IntoView {
     let route = RwSignal::new(options.route);
     let notices = RwSignal::new(options.notices.clone());
     let embed = options.embed;
-    if embed {
+    provide_context(options.layout.clone());
+    // Embed mode: the view starts once half of it is on screen; training pauses off screen.
+    let visibility = embed.then(|| {
         report_height();
-    }
+        let v = embed::watch_visibility();
+        provide_context(v);
+        v
+    });
+    let started = RwSignal::new(!embed);
     let owner = Owner::current();
     let options = StoredValue::new(options);
     // The session starts when its view is first shown and lives as long as the page, so going
@@ -169,6 +180,85 @@ pub fn App() -> impl IntoView {
         session.set_value(Some(s));
         s
     };
+    if let Some(v) = visibility {
+        Effect::new(move |_| {
+            let visible = v.0.get();
+            if visible {
+                started.set(true);
+            }
+            if let Some(s) = session.get_value() {
+                s.on_visibility(visible);
+            }
+            for demo in [
+                cycle.get_value().map(|c| c.demo),
+                colorize.get_value().map(|c| c.demo),
+                superres.get_value().map(|c| c.demo),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                demo.on_visibility(visible);
+            }
+        });
+    }
+    let origins = options.with_value(|o| o.layout.origins.clone());
+    if embed && !origins.is_empty() {
+        embed::listen(origins, move |command| {
+            let not_started = || {
+                "the demo has not started yet: it starts once half of it is scrolled into view"
+                    .to_string()
+            };
+            match route.get_untracked() {
+                Route::Train => session.get_value().ok_or_else(not_started)?.host(command),
+                Route::Home | Route::Gallery => {
+                    let g = gallery.get_value().ok_or_else(not_started)?;
+                    match command {
+                        HostCommand::Load { model } if g.card(&model).is_some() => {
+                            g.open_model(&model);
+                            Ok(())
+                        }
+                        HostCommand::Load { model } => {
+                            Err(format!("there is no pretrained model “{model}”"))
+                        }
+                        _ => Err("the gallery trains nothing: it takes only “load”".into()),
+                    }
+                }
+                Route::Cycle => {
+                    let c = cycle.get_value().ok_or_else(not_started)?;
+                    match command {
+                        HostCommand::Load { model } => {
+                            let domain = Domain::from_id(&model).ok_or_else(|| {
+                                format!("“{model}”: the CycleGAN's pretrained pairs are typeset and colour")
+                            })?;
+                            c.open_pretrained(domain);
+                            Ok(())
+                        }
+                        other => c.demo.host(other),
+                    }
+                }
+                Route::Colorize => {
+                    let c = colorize.get_value().ok_or_else(not_started)?;
+                    match command {
+                        HostCommand::Load { model } if model == "pretrained" => {
+                            c.open_pretrained();
+                            Ok(())
+                        }
+                        other => c.demo.host(other),
+                    }
+                }
+                Route::Superres => {
+                    let s = superres.get_value().ok_or_else(not_started)?;
+                    match command {
+                        HostCommand::Load { model } if model == "pretrained" => {
+                            s.open_pretrained();
+                            Ok(())
+                        }
+                        other => s.demo.host(other),
+                    }
+                }
+            }
+        });
+    }
     let _listener = window_event_listener(leptos::ev::hashchange, move |_| match current_route() {
         Some(r) => route.set(r),
         None => {
@@ -182,6 +272,7 @@ pub fn App() -> impl IntoView {
         route.track();
         options::without_embed(&href())
     };
+    let embed_open = RwSignal::new(false);
     let header = (!embed).then(|| view! {
         <header>
             <h1><a href="#/" id="home-link">"GAN Playground"</a></h1>
@@ -190,8 +281,10 @@ pub fn App() -> impl IntoView {
                 {[Route::Home].into_iter().chain(Route::DEMOS).map(|r| view! {
                     <a href=format!("#{}", r.path()) class:current=move || route.get() == r>{r.title()}</a>
                 }).collect_view()}
+                <EmbedButton route=route open=embed_open />
             </nav>
         </header>
+        <EmbedPanel route=route open=embed_open />
     });
     // The address may change after the link is drawn (the gallery keeps its seed there): the
     // link is brought up to date before anything can follow or copy it.
@@ -225,7 +318,10 @@ pub fn App() -> impl IntoView {
                 <button id="dismiss-notice" on:click=move |_| notices.set(Vec::new())>"dismiss"</button>
             </div>
         })}
-        {move || match route.get() {
+        {move || (!started.get()).then(|| view! {
+            <p class="embed-waiting" id="embed-waiting">"This demo starts when you scroll to it."</p>
+        })}
+        {move || started.get().then(|| match route.get() {
             Route::Home => {
                 provide_context(gallery_session());
                 view! { <Home /> }.into_any()
@@ -254,7 +350,7 @@ pub fn App() -> impl IntoView {
                 provide_context(colorize_session());
                 view! { <ColorizeView /> }.into_any()
             }
-        }}
+        })}
         {footer}
     }
 }

@@ -74,6 +74,78 @@ impl Route {
         }
     }
 
+    /// The parts of the view an address can choose with `panels=` (name, what it holds).
+    pub fn panels(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Route::Home => &[],
+            Route::Train => &[
+                ("explain", "the introduction"),
+                ("toolbar", "the backend and the Share button"),
+                ("train", "Train, Step and Reset"),
+                ("settings", "the preset, every setting and Apply"),
+                ("files", "download and load checkpoints"),
+                ("stats", "steps, speed and time"),
+                ("loss", "the loss and D-output charts"),
+                ("grid", "the sample grid and New z"),
+                ("classes", "the classifier's histogram of the samples"),
+                ("metrics", "FID, the quality table and Evaluate"),
+            ],
+            Route::Gallery => &[
+                ("controls", "model, seed, truncation and digits"),
+                ("grid", "the sample grid"),
+                ("classes", "the classifier's histogram of the grid"),
+                ("pad", "the latent pad"),
+                ("interpolation", "the interpolation strip and its animation"),
+                (
+                    "tools",
+                    "exports, the truncation sweep, fine-tuning, opening a file",
+                ),
+                ("card", "the model's card and metrics"),
+            ],
+            Route::Cycle => &[
+                ("intro", "the explanation and the domain picker"),
+                ("controls", "Train, Step, Score, files and settings"),
+                (
+                    "triplets",
+                    "the run's and the twin's x → G(x) → F(G(x)) triplets",
+                ),
+                ("draw", "draw or upload a digit"),
+                ("charts", "losses and kept-digit scores"),
+            ],
+            Route::Colorize | Route::Superres => &[
+                ("intro", "the explanation and the pretrained model's card"),
+                ("controls", "Train, Step, Score, files and settings"),
+                ("visuals", "the held-out images and their scores"),
+                ("charts", "losses and scores"),
+            ],
+        }
+    }
+
+    /// Controls that are not settings of the view's task but can be hidden or locked by the
+    /// address (`hide=`, `lock=`).
+    pub fn controls(self) -> &'static [&'static str] {
+        match self {
+            Route::Train => &["preset", "backend", "pause_at", "metrics_every"],
+            Route::Gallery => &["model", "seed", "psi", "digits"],
+            _ => &[],
+        }
+    }
+
+    /// The ids of the view's task settings (each can be hidden or locked).
+    pub fn setting_ids(self) -> Vec<&'static str> {
+        use crate::core::settings::Settings;
+        fn ids<C: Settings>() -> Vec<&'static str> {
+            C::settings().iter().map(|s| s.id).collect()
+        }
+        match self {
+            Route::Train => ids::<TrainConfig>(),
+            Route::Cycle => ids::<crate::core::cyclegan::CycleConfig>(),
+            Route::Colorize => ids::<crate::core::colorize::ColorConfig>(),
+            Route::Superres => ids::<crate::core::superres::SrConfig>(),
+            Route::Home | Route::Gallery => Vec::new(),
+        }
+    }
+
     /// Card text on the home page.
     pub fn blurb(self) -> &'static str {
         match self {
@@ -98,14 +170,138 @@ impl Route {
 }
 
 /// Parameters of the address that are not settings of a task.
-const PAGE_KEYS: [&str; 6] = [
+const PAGE_KEYS: [&str; 10] = [
     "preset",
     "backend",
     "autostart",
     "pause_at",
     "metrics_every",
     "embed",
+    "panels",
+    "hide",
+    "lock",
+    "origins",
 ];
+
+/// What an address asks of the view's layout and of its host page: which panels show, which
+/// controls are hidden or locked, and which host origins may send commands. Empty lists: all
+/// panels, every control, no commands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    /// `panels=`: the panels to show, in the view's names (`None`: all).
+    pub panels: Option<Vec<String>>,
+    /// `hide=`: settings or controls not drawn.
+    pub hide: Vec<String>,
+    /// `lock=`: settings or controls drawn but not editable.
+    pub lock: Vec<String>,
+    /// `origins=`: host page origins whose postMessage commands are obeyed (exact
+    /// `scheme://host[:port]`).
+    pub origins: Vec<String>,
+}
+
+impl Layout {
+    /// The page's layout (from context; everything shown outside the page).
+    pub fn current() -> Self {
+        leptos::prelude::use_context::<Self>().unwrap_or_default()
+    }
+
+    /// Whether panel `name` is shown.
+    pub fn shows(&self, name: &str) -> bool {
+        self.panels
+            .as_ref()
+            .is_none_or(|p| p.iter().any(|n| n == name))
+    }
+
+    /// Whether control or setting `id` is hidden.
+    pub fn hides(&self, id: &str) -> bool {
+        self.hide.iter().any(|h| h == id)
+    }
+
+    /// Whether control or setting `id` is locked (shown, not editable).
+    pub fn locks(&self, id: &str) -> bool {
+        self.lock.iter().any(|h| h == id)
+    }
+
+    fn parse(
+        route: Route,
+        last: impl Fn(&str) -> Option<String>,
+        notices: &mut Vec<String>,
+    ) -> Self {
+        let list = |key: &str| -> Vec<String> {
+            last(key)
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut layout = Self::default();
+        if last("panels").is_some() {
+            let names: Vec<&str> = route.panels().iter().map(|(n, _)| *n).collect();
+            let (known, unknown): (Vec<String>, Vec<String>) = list("panels")
+                .into_iter()
+                .partition(|p| names.contains(&p.as_str()));
+            for p in unknown {
+                notices.push(if names.is_empty() {
+                    format!("panel “{p}” ignored: this page has no panels to choose.")
+                } else {
+                    format!(
+                        "panel “{p}” ignored: this view's panels are {}.",
+                        names.join(", ")
+                    )
+                });
+            }
+            if !known.is_empty() {
+                layout.panels = Some(known);
+            }
+        }
+        let controls: Vec<&str> = route
+            .setting_ids()
+            .into_iter()
+            .chain(route.controls().iter().copied())
+            .collect();
+        for key in ["hide", "lock"] {
+            let (known, unknown): (Vec<String>, Vec<String>) = list(key)
+                .into_iter()
+                .partition(|c| controls.contains(&c.as_str()));
+            for c in unknown {
+                notices.push(format!(
+                    "{key} “{c}” ignored: not a setting or control of this view."
+                ));
+            }
+            if key == "hide" {
+                layout.hide = known;
+            } else {
+                layout.lock = known;
+            }
+        }
+        for origin in list("origins") {
+            match web_origin(&origin) {
+                Some(o) => layout.origins.push(o),
+                None => notices.push(format!(
+                    "origin “{origin}” ignored: write it as scheme://host or scheme://host:port."
+                )),
+            }
+        }
+        layout
+    }
+}
+
+/// `origin` normalised as browsers report `MessageEvent.origin` (`https://host[:port]`, no
+/// path), if it is one.
+fn web_origin(origin: &str) -> Option<String> {
+    let origin = origin.trim().trim_end_matches('/');
+    let (scheme, rest) = origin.split_once("://")?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    (matches!(scheme, "http" | "https") && host_ok)
+        .then(|| format!("{scheme}://{}", rest.to_ascii_lowercase()))
+}
 
 /// Everything the address asks for, parsed once.
 #[derive(Clone, Debug)]
@@ -130,6 +326,8 @@ pub struct PageOptions {
     /// Embed mode (`embed`): the view alone, without the playground's header and footer, with
     /// a link to open the same address in the full page, reporting its height to the host.
     pub embed: bool,
+    /// Panels, hidden and locked controls, and the host origins allowed to send commands.
+    pub layout: Layout,
     /// One line per parameter that was ignored, naming it and the reason.
     pub notices: Vec<String>,
 }
@@ -139,24 +337,40 @@ fn flag(value: Option<&str>) -> bool {
     value.is_some_and(|v| !matches!(v, "0" | "false" | "off" | "no"))
 }
 
+/// Parameters of the page's setup (not of a view's state) that survive a view rewriting its
+/// address: embed mode and its layout.
+const KEPT_KEYS: [&str; 4] = ["panels", "hide", "lock", "origins"];
+
 /// The page's address with its hash replaced by `hash` (`#/view?…`), from the current
-/// address's path, query string and hash: the path and query string stay, and `embed` stays
-/// when the current address has it (so an embedded view that writes its state into the
-/// address is still embedded after a reload).
+/// address's path, query string and hash: the path and query string stay, and so do `embed`
+/// and the layout parameters ([`KEPT_KEYS`]) of the current hash (so an embedded view that
+/// writes its state into the address is still embedded, with its panels, after a reload).
 pub fn rewrite_hash(path: &str, search: &str, old_hash: &str, hash: &str) -> String {
     let old_query = old_hash
         .trim_start_matches('#')
         .split_once('?')
         .map_or("", |(_, q)| q);
-    let in_hash = pairs(old_query)
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "embed")
-        .map(|(_, v)| v.clone());
+    let old = pairs(old_query);
+    let last = |key: &str| {
+        old.iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
     let mut hash = hash.to_string();
-    if flag(in_hash.as_deref()) {
+    let mut add = |text: &str| {
         hash.push(if hash.contains('?') { '&' } else { '?' });
-        hash.push_str("embed");
+        hash.push_str(text);
+    };
+    if flag(last("embed").as_deref()) {
+        add("embed");
+    }
+    for key in KEPT_KEYS {
+        if let Some(v) = last(key) {
+            let mut pair = form_urlencoded::Serializer::new(String::new());
+            pair.append_pair(key, &v);
+            add(&pair.finish().replace("%2C", ","));
+        }
     }
     format!("{path}{search}{hash}")
 }
@@ -203,6 +417,38 @@ pub fn without_embed(href: &str) -> String {
     } else {
         page
     }
+}
+
+/// The embed address of a full-page address: `href` with `embed` and the chosen `panels`
+/// (none: every panel) in its hash, replacing any `embed`, `panels` it had.
+pub fn embed_address(href: &str, panels: &[&str]) -> String {
+    let page = without_embed(href);
+    let (before_hash, hash) = page.split_once('#').unwrap_or((&page, "/"));
+    let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs(query).iter().filter(|(k, _)| k != "panels") {
+        out.append_pair(k, v);
+    }
+    if !panels.is_empty() {
+        out.append_pair("panels", &panels.join(","));
+    }
+    let rest = out.finish().replace("%2C", ",");
+    let sep = if rest.is_empty() { "" } else { "&" };
+    format!("{before_hash}#{path}?embed{sep}{rest}")
+}
+
+/// The HTML an author pastes to embed `address` (`width`: CSS, e.g. `100%` or `560px`).
+pub fn iframe_snippet(address: &str, width: &str, height: u32, title: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+    };
+    format!(
+        "<iframe src=\"{}\" title=\"{}\" loading=\"lazy\"\n        style=\"width: {width}; max-width: 100%; height: {height}px; border: 0\"></iframe>",
+        escape(address),
+        escape(title)
+    )
 }
 
 /// What a gallery address asks for: `#/gallery?model=…&seed=…&psi=…&digits=…`.
@@ -263,7 +509,7 @@ impl GalleryOptions {
                         o.digits = Some(d);
                     }
                 }
-                "backend" | "embed" => {}
+                "backend" | "embed" | "panels" | "hide" | "lock" | "origins" => {}
                 other => notices.push(format!("unknown parameter “{other}” ignored.")),
             }
         }
@@ -346,6 +592,7 @@ impl PageOptions {
             }),
         };
         let embed = flag(last("embed"));
+        let layout = Layout::parse(route, |k| last(k).map(String::from), &mut notices);
         if route == Route::Gallery {
             let gallery = GalleryOptions::parse(&params, &mut notices);
             return Self {
@@ -358,6 +605,7 @@ impl PageOptions {
                 metrics_every: None,
                 gallery,
                 embed,
+                layout,
                 notices,
             };
         }
@@ -408,6 +656,7 @@ impl PageOptions {
             metrics_every,
             gallery: GalleryOptions::default(),
             embed,
+            layout,
             notices,
         }
     }
@@ -475,6 +724,95 @@ mod tests {
             rewrite_hash("/", "", "#/train?embed=0", "#/train?a=b"),
             "/#/train?a=b"
         );
+        assert_eq!(
+            rewrite_hash(
+                "/",
+                "",
+                "#/gallery?embed&panels=grid,pad&seed=1",
+                "#/gallery?seed=2"
+            ),
+            "/#/gallery?seed=2&embed&panels=grid,pad"
+        );
+    }
+
+    #[test]
+    fn panels_controls_and_origins_are_checked_per_view() {
+        let o = PageOptions::parse(
+            "",
+            "#/train?embed&panels=grid,train&hide=preset,seed&lock=loss&origins=https://Blog.example.org/,http://127.0.0.1:8000",
+        );
+        assert_eq!(o.notices, Vec::<String>::new());
+        let l = &o.layout;
+        assert!(l.shows("grid") && l.shows("train") && !l.shows("loss"));
+        assert!(l.hides("preset") && l.hides("seed") && !l.hides("loss"));
+        assert!(l.locks("loss") && !l.locks("seed"));
+        assert_eq!(
+            l.origins,
+            ["https://blog.example.org", "http://127.0.0.1:8000"]
+        );
+        let bad = PageOptions::parse(
+            "",
+            "#/gallery?panels=grid,loss&hide=lr_g&lock=seed&origins=*,ftp://x,https://ok.org/path",
+        );
+        assert_eq!(bad.layout.panels, Some(vec!["grid".to_string()]));
+        assert!(bad.layout.hide.is_empty());
+        assert_eq!(bad.layout.lock, ["seed"]);
+        assert!(bad.layout.origins.is_empty());
+        let text = bad.notices.join("\n");
+        for needle in [
+            "panel “loss”",
+            "hide “lr_g”",
+            "origin “*”",
+            "origin “ftp://x”",
+            "https://ok.org/path",
+        ] {
+            assert!(text.contains(needle), "{needle} in {text}");
+        }
+        assert_eq!(bad.notices.len(), 5, "{text}");
+        // No known panel left: every panel shows. Each view's settings can be hidden.
+        let none = PageOptions::parse("", "#/cycle?panels=nope&hide=cycle_weight");
+        assert_eq!(none.layout.panels, None);
+        assert_eq!(none.notices.len(), 1, "{:?}", none.notices);
+        assert!(none.layout.hides("cycle_weight"));
+        for route in Route::DEMOS {
+            assert!(!route.panels().is_empty(), "{route:?}");
+        }
+    }
+
+    #[test]
+    fn embed_addresses_and_snippets() {
+        assert_eq!(
+            embed_address(
+                "https://x.org/p/#/train?preset=mlp&panels=loss",
+                &["grid", "train"]
+            ),
+            "https://x.org/p/#/train?embed&preset=mlp&panels=grid,train"
+        );
+        assert_eq!(
+            embed_address("http://h/?embed#/cycle", &[]),
+            "http://h/#/cycle?embed"
+        );
+        assert_eq!(embed_address("http://h/", &[]), "http://h/#/?embed");
+        let back = PageOptions::parse(
+            "",
+            embed_address("http://h/#/gallery?seed=3", &["grid", "pad"])
+                .split_once('#')
+                .map_or("", |(_, h)| h),
+        );
+        assert!(back.embed);
+        assert_eq!(back.gallery.seed, Some(3));
+        assert_eq!(
+            back.layout.panels,
+            Some(vec!["grid".to_string(), "pad".into()])
+        );
+        assert!(back.notices.is_empty(), "{:?}", back.notices);
+        let html = iframe_snippet("http://h/#/train?embed&a=1", "560px", 480, "A \"GAN\"");
+        assert!(
+            html.contains("src=\"http://h/#/train?embed&amp;a=1\""),
+            "{html}"
+        );
+        assert!(html.contains("title=\"A &quot;GAN&quot;\""), "{html}");
+        assert!(html.contains("width: 560px") && html.contains("height: 480px"));
     }
 
     #[test]

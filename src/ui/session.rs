@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::bridge::WorkerBridge;
 use super::controls::Form;
+use super::embed::{self, HostCommand, Visibility};
 use super::options::{PageOptions, Route, train_hash};
 use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::presets::Preset;
@@ -107,6 +108,11 @@ pub struct TrainSession {
     bridge: StoredValue<Option<WorkerBridge>, LocalStorage>,
     /// A file to load once the worker's first run has started (handed over by the gallery).
     pending: StoredValue<Option<ArrayBuffer>, LocalStorage>,
+    /// Embed mode: whether the view is on screen.
+    visible: Option<Visibility>,
+    /// Training waits for the view to be on screen again (paused by scrolling away, or asked
+    /// to start while off screen).
+    held: StoredValue<bool>,
 }
 
 impl TrainSession {
@@ -144,6 +150,8 @@ impl TrainSession {
             placement: StoredValue::new(None),
             bridge: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
+            visible: use_context::<Visibility>(),
+            held: StoredValue::new(false),
         };
         // Probe WebGPU once (not for a forced CPU), then start the worker build that fits.
         let choice = options.backend;
@@ -239,7 +247,92 @@ impl TrainSession {
         }
     }
 
+    fn is_visible(&self) -> bool {
+        self.visible.is_none_or(|v| v.0.get_untracked())
+    }
+
+    /// Starts training now if the view is on screen, else as soon as it is.
+    fn start_when_visible(&self) {
+        if self.is_visible() {
+            self.command(Command::Start);
+        } else {
+            self.held.set_value(true);
+        }
+    }
+
+    /// Embed mode: pauses training while the view is off screen and resumes it on return.
+    pub fn on_visibility(&self, visible: bool) {
+        if !visible && self.running.get_untracked() {
+            self.held.set_value(true);
+            self.command(Command::Pause);
+        } else if visible && self.held.get_value() {
+            self.held.set_value(false);
+            self.command(Command::Start);
+        }
+    }
+
+    /// Obeys a command of the host page (embed mode); the error says why not.
+    pub fn host(&self, command: HostCommand) -> Result<(), String> {
+        if !self.ready.get_untracked() {
+            return Err("the training worker is not ready yet; wait for the “ready” event".into());
+        }
+        match command {
+            HostCommand::Start => self.start_when_visible(),
+            HostCommand::Pause => {
+                self.held.set_value(false);
+                self.command(Command::Pause);
+            }
+            HostCommand::Step if self.running.get_untracked() => {
+                return Err("training is running: pause it before stepping".into());
+            }
+            HostCommand::Step => self.command(Command::Step),
+            HostCommand::Reset => {
+                let config = self.form.config().ok_or_else(|| self.form_errors())?;
+                self.command(Command::Reset(to_setting_pairs(&config)));
+            }
+            HostCommand::Set { setting, value } => {
+                let Some(entry) = crate::core::settings::Setting::<TrainConfig>::find(&setting)
+                else {
+                    return Err(format!("there is no setting “{setting}”"));
+                };
+                let before = self.form.config();
+                self.form.set_text(entry.id, &value);
+                let Some(config) = self.form.config() else {
+                    let message = self.form_errors();
+                    if let Some(before) = before {
+                        self.form.set(&before);
+                    }
+                    return Err(message);
+                };
+                if entry.live {
+                    self.command(Command::Update(to_setting_pairs(&config)));
+                }
+            }
+            HostCommand::Load { model } => {
+                let session = *self;
+                wasm_bindgen_futures::spawn_local(async move {
+                    match super::gallery::fetch_model(&model).await {
+                        Ok((file, buffer)) => session.load_file(file, buffer),
+                        Err(e) => embed::report_error(&format!("could not load “{model}”: {e}")),
+                    }
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn form_errors(&self) -> String {
+        self.form.errors.with_untracked(|errors| {
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
     fn on_event(&self, event: Event, buffer: Option<ArrayBuffer>) {
+        embed::relay(&event);
         match event {
             Event::Listening => {
                 let options = self.options.get_value();
@@ -270,7 +363,7 @@ impl TrainSession {
                     self.command(Command::PauseAt(Some(at)));
                 }
                 if options.autostart {
-                    self.command(Command::Start);
+                    self.start_when_visible();
                 }
             }
             Event::Ready(info) => self.backend.set(Some(info)),

@@ -98,9 +98,10 @@ pub fn SuperResView() -> impl IntoView {
         })
     });
     let form = task_settings::<SrConfig>("sr", s.texts, s.errors).into_any();
+    let layout = super::options::Layout::current();
     view! {
         <main class="demo-view superres-view" data-step=move || s.step.get().to_string() data-ready=move || s.ready.get().to_string()>
-            <section class="intro">
+            <section class="intro" hidden=!layout.shows("intro")>
                 <h2>"Super-resolution"</h2>
                 <p>"Each held-out digit is averaged down to 7×7 pixels (or 14×14) and brought back to 28×28. Bicubic interpolation can only blur; the generator, trained like SRGAN with a pixel loss plus a discriminator that scores a 7×7 grid of overlapping 18×18-pixel patches, learns to redraw the strokes. It predicts a correction to bicubic upsampling, so it starts where bicubic is. Scores: PSNR and SSIM against the real digit on 1,000 digits never trained on."</p>
                 {move || session.card.get().map(|c| view! {
@@ -115,12 +116,12 @@ pub fn SuperResView() -> impl IntoView {
                 reset_help="Fresh networks with these settings (adversarial weight 0: the pixel-loss-only baseline)."
                 pretrained=Callback::new(move |()| session.open_pretrained()) />
             <div class="live">
-            <section class="visuals">
+            <section class="visuals" hidden=!layout.shows("visuals")>
                 <ImagePanel panel=s.panel("superres") canvas_id="sr-panel" labels_id="sr-rows" placeholder="Loading the upscaler…"
                     help="Eight held-out digits: the low-resolution input (enlarged), bicubic upsampling, the model's output and the real digit." />
                 <ScoreTableView table=s.scores.into() id="sr-scores" />
             </section>
-            <section class="charts">
+            <section class="charts" hidden=!layout.shows("charts")>
                 <DemoCharts s=s />
                 <LineChart title="SSIM on held-out digits" help="Mean SSIM of the model's output (and of bicubic upsampling) against the real digits, at each scoring." range=Signal::stored(None) unit="scorings" series=ssim_series />
             </section>

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::options::Layout;
 use crate::core::settings::{Kind, Settings};
 use crate::core::train::FieldError;
 
@@ -30,17 +31,20 @@ pub fn task_settings<C: Settings>(
     texts: RwSignal<Vec<(String, String)>>,
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
+    let layout = Layout::current();
     C::settings()
         .iter()
+        .filter(|s| !layout.hides(s.id))
         .map(|s| {
             let id = s.id;
+            let locked = layout.locks(id);
             let element = format!("{prefix}-{id}");
             let value = move || texts.with(|t| text_of(t, id));
             let input = match &s.kind {
                 Kind::Choice { .. } => {
                     let options = s.options();
                     view! {
-                        <select id=element.clone() prop:value=value
+                        <select id=element.clone() disabled=locked prop:value=value
                             on:change=move |ev| set_text(texts, id, event_target_value(&ev))>
                             {options.into_iter().map(|o| view! {
                                 <option value=o.id title=o.description>{o.label}</option>
@@ -50,12 +54,12 @@ pub fn task_settings<C: Settings>(
                     .into_any()
                 }
                 Kind::Toggle { .. } => view! {
-                    <input type="checkbox" id=element.clone() prop:checked=move || value() == "true"
+                    <input type="checkbox" id=element.clone() disabled=locked prop:checked=move || value() == "true"
                         on:change=move |ev| set_text(texts, id, event_target_checked(&ev).to_string()) />
                 }
                 .into_any(),
                 _ => view! {
-                    <input type="text" id=element.clone() prop:value=value spellcheck="false"
+                    <input type="text" id=element.clone() readonly=locked prop:value=value spellcheck="false"
                         on:input=move |ev| set_text(texts, id, event_target_value(&ev)) />
                 }
                 .into_any(),
@@ -63,7 +67,7 @@ pub fn task_settings<C: Settings>(
             let error = move || errors.with(|e| e.iter().find(|e| e.field == id).map(|e| e.message.clone()));
             view! {
                 <div class="field" title=s.help>
-                    <label for=element.clone()>{s.label}{if s.live { "" } else { " ↻" }}</label>
+                    <label for=element.clone()>{s.label}{if s.live { "" } else { " ↻" }}{locked.then_some(" (fixed by this page)")}</label>
                     {input}
                     {move || error().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>

@@ -5,7 +5,7 @@ use wasm_bindgen::JsValue;
 
 use super::chart::{LineChart, Series};
 use super::controls::SettingsForm;
-use super::options::train_hash;
+use super::options::{Layout, train_hash};
 use super::samples::{ClassHistogram, ImagePanel, QualityPanel, read_chosen_file};
 use super::session::{CUSTOM_PRESET, TrainSession};
 use crate::core::presets::Preset;
@@ -221,9 +221,19 @@ pub fn TrainView() -> impl IntoView {
         })
     });
     let latest_metrics = Signal::derive(move || metrics.with(|all| all.last().cloned()));
+    let layout = Layout::current();
+    let shows = |panel: &str| layout.shows(panel);
+    let hides = |control: &str| layout.hides(control);
+    let locks = |control: &str| layout.locks(control);
+    let (lock_preset, lock_backend, lock_pause, lock_metrics) = (
+        locks("preset"),
+        locks("backend"),
+        locks("pause_at"),
+        locks("metrics_every"),
+    );
 
     view! {
-        <section class="explain">
+        <section class="explain" hidden=!shows("explain")>
             <p>
                 "Two networks play a game. The " <b>"generator G"</b> " turns random noise z into images; the "
                 <b>"discriminator D"</b> " sees real digits and G's fakes and outputs the probability that an image is real. "
@@ -231,13 +241,13 @@ pub fn TrainView() -> impl IntoView {
                 "instead of running away, and the samples below turn from noise into digits of every class."
             </p>
         </section>
-        <div class="toolbar">
-            <div class="backend" id="backend" title="The compute backend running the training, in a Web Worker so this page stays responsive.">
+        <div class="toolbar" hidden=!shows("toolbar")>
+            <div class="backend" id="backend" hidden=hides("backend") title="The compute backend running the training, in a Web Worker so this page stays responsive.">
                 {move || backend.get().map(|b| view! {
                     <span class:gpu=b.gpu class="badge">{b.label.clone()}</span>
                     <span class="muted">{b.reason.clone().map(|r| format!(" — {r}"))}</span>
                 }.into_any()).unwrap_or_else(|| view! { <span class="badge">"starting the training worker…"</span> }.into_any())}
-                <select id="backend-choice" title="auto: WebGPU on a real GPU, else the CPU. Also settable as ?backend=cpu|gpu|auto." on:change=switch_backend prop:value=backend_choice.id()>
+                <select id="backend-choice" title="auto: WebGPU on a real GPU, else the CPU. Also settable as ?backend=cpu|gpu|auto." on:change=switch_backend prop:value=backend_choice.id() disabled=lock_backend>
                     <option value="auto">"auto"</option>
                     <option value="cpu">"force CPU"</option>
                     <option value="gpu">"force WebGPU"</option>
@@ -251,23 +261,24 @@ pub fn TrainView() -> impl IntoView {
             } /><button on:click=move |_| share_link.set(None)>"close"</button></p>
         })}
         <main>
-            <section class="controls">
-                <div class="buttons">
-                    <button id="train" class="primary" disabled=move || !ready.get() on:click=toggle title="Train continuously / pause after the current step.">
+            <section class="controls" hidden=!(shows("train") || shows("settings") || shows("files"))>
+                <div class="buttons" hidden=!(shows("train") || shows("settings") || shows("metrics"))>
+                    <button id="train" class="primary" hidden=!shows("train") disabled=move || !ready.get() on:click=toggle title="Train continuously / pause after the current step.">
                         {move || if running.get() { "Pause" } else { "Train" }}
                     </button>
-                    <button id="step" disabled=move || !ready.get() || running.get() on:click=move |_| command(Command::Step) title="Take exactly one training step (one or more D updates, then one G update).">"Step"</button>
-                    <button id="reset" disabled=move || !ready.get() on:click=reset title="Start a fresh run with the settings below (the current run is discarded).">"Reset"</button>
-                    <button id="apply" disabled=move || !ready.get() on:click=apply title="Apply the ⚡ settings to the running session without restarting it.">"Apply"</button>
-                    <button id="evaluate" disabled=move || !ready.get() on:click=move |_| command(Command::Evaluate) title="Compute the quality metrics on 1,000 fresh samples now.">"Evaluate"</button>
+                    <button id="step" hidden=!shows("train") disabled=move || !ready.get() || running.get() on:click=move |_| command(Command::Step) title="Take exactly one training step (one or more D updates, then one G update).">"Step"</button>
+                    <button id="reset" hidden=!shows("train") disabled=move || !ready.get() on:click=reset title="Start a fresh run with the settings below (the current run is discarded).">"Reset"</button>
+                    <button id="apply" hidden=!shows("settings") disabled=move || !ready.get() on:click=apply title="Apply the ⚡ settings to the running session without restarting it.">"Apply"</button>
+                    <button id="evaluate" hidden=!shows("metrics") disabled=move || !ready.get() on:click=move |_| command(Command::Evaluate) title="Compute the quality metrics on 1,000 fresh samples now.">"Evaluate"</button>
                 </div>
-                <label class="field" title="Pause automatically at this step (empty: never). Also settable as ?pause_at=N.">
+                <div class="settings-part" hidden=!shows("settings")>
+                <label class="field" hidden=hides("pause_at") title="Pause automatically at this step (empty: never). Also settable as ?pause_at=N.">
                     <span>"Pause at step"</span>
-                    <input id="field-pause_at" type="text" inputmode="numeric" prop:value=move || pause_at.get() on:input=move |ev| pause_at.set(event_target_value(&ev)) />
+                    <input id="field-pause_at" type="text" inputmode="numeric" readonly=lock_pause prop:value=move || pause_at.get() on:input=move |ev| pause_at.set(event_target_value(&ev)) />
                 </label>
-                <label class="field choice" title="Complete settings from the guides and papers. Picking one starts a fresh run with it (your seed is kept); every setting below can still be changed.">
+                <label class="field choice" hidden=hides("preset") title="Complete settings from the guides and papers. Picking one starts a fresh run with it (your seed is kept); every setting below can still be changed.">
                     <span>"Preset"</span>
-                    <select id="field-preset" prop:value=move || preset.get() on:change=choose_preset disabled=move || !ready.get()>
+                    <select id="field-preset" prop:value=move || preset.get() on:change=choose_preset disabled=move || lock_preset || !ready.get()>
                         {Preset::ALL.iter().map(|p| view! { <option value=p.id() title=p.description()>{p.label()}</option> }).collect_view()}
                         <option value=CUSTOM_PRESET hidden=move || preset.get() != CUSTOM_PRESET
                             title="The run's settings are not one of the presets: a loaded file or settings you changed.">"your own settings"</option>
@@ -275,11 +286,12 @@ pub fn TrainView() -> impl IntoView {
                     <small id="preset-description" class="describe">{move || Preset::from_id(&preset.get()).map(|p| p.description())}</small>
                 </label>
                 <SettingsForm form=form running=running.into() />
-                <label class="field" title="Compute FID, IS, class coverage and label accuracy on 1,000 fresh samples every this many steps (0: never). Each evaluation costs about as much as a few training steps of a large batch.">
+                <label class="field" hidden=hides("metrics_every") title="Compute FID, IS, class coverage and label accuracy on 1,000 fresh samples every this many steps (0: never). Each evaluation costs about as much as a few training steps of a large batch.">
                     <span>"Metrics every (steps) ⚡"</span>
-                    <input id="field-metrics_every" type="text" inputmode="numeric" prop:value=move || metrics_every.get() on:input=move |ev| metrics_every.set(event_target_value(&ev)) />
+                    <input id="field-metrics_every" type="text" inputmode="numeric" readonly=lock_metrics prop:value=move || metrics_every.get() on:input=move |ev| metrics_every.set(event_target_value(&ev)) />
                 </label>
-                <div class="checkpoints">
+                </div>
+                <div class="checkpoints" hidden=!shows("files")>
                     <button id="download-checkpoint" disabled=move || !ready.get() on:click=move |_| command(Command::SaveCheckpoint)
                         title="Save this run as a file: G, D, the EMA generator, both optimisers' states, the step count, the settings and the random streams. Loading it here or with `gan-playground train --resume FILE` continues exactly where it stopped.">"Download checkpoint"</button>
                     <label class="field load" title="Continue a run saved with Download checkpoint or written by `gan-playground train` (its checkpoint.bpk). A file that is not a checkpoint is refused and the current run kept.">
@@ -293,13 +305,13 @@ pub fn TrainView() -> impl IntoView {
                     <button on:click=move |_| error.set(None)>"dismiss"</button></p> })}
             </section>
             <section class="live">
-                <div class="stats">
+                <div class="stats" hidden=!shows("stats")>
                     <div title="Generator updates so far."><b id="step-count">{move || step.get().to_string()}</b><span>"steps"</span></div>
                     <div title="Training steps per second over the last ~200 ms."><b id="steps-per-sec">{move || format!("{:.1}", rate.get().0)}</b><span>"steps/s"</span></div>
                     <div title="Images processed per second (real and generated, by D and G)."><b>{move || format!("{:.0}", rate.get().1)}</b><span>"images/s"</span></div>
                     <div title="Time spent training in this run."><b>{move || fmt_duration(elapsed.get())}</b><span>"elapsed"</span></div>
                 </div>
-                <div class="charts" id="loss-charts">
+                <div class="charts" id="loss-charts" hidden=!shows("loss")>
                     {move || view.get().map(|v| v.charts.into_iter().map(|c| {
                         let lines = c.series.clone();
                         let series = Signal::derive(move || history.with(|h| lines.iter().map(|s| Series {
@@ -310,8 +322,8 @@ pub fn TrainView() -> impl IntoView {
                         view! { <LineChart title=c.title help=c.help range=Signal::stored(c.range) series=series /> }
                     }).collect_view())}
                 </div>
-                <div class="visuals">
-                    <div>
+                <div class="visuals" hidden=!(shows("grid") || shows("classes"))>
+                    <div hidden=!shows("grid")>
                         <ImagePanel panel=samples.into() canvas_id="sample-grid" labels_id="row-labels" help="Samples from one fixed batch of latent vectors z, redrawn as G learns: watch the same z turn from noise into digits. Conditional models: one row per requested digit, the same z in every column." />
                         <div class="panel-actions">
                             <button id="new-samples" disabled=move || !ready.get() title="Draw a grid from fresh random latent vectors with the current generator (training is untouched): the fixed grid above shows how one z evolves, this one how varied G's digits are."
@@ -330,9 +342,9 @@ pub fn TrainView() -> impl IntoView {
                             </div>
                         })}
                     </div>
-                    <ClassHistogram stats=stats.into() />
+                    <div hidden=!shows("classes")><ClassHistogram stats=stats.into() /></div>
                 </div>
-                <div class="charts">
+                <div class="charts" hidden=!shows("metrics")>
                     <LineChart title="FID (MNIST-classifier features)" help="Fréchet distance between 1,000 generated and 2,000 held-out real digits in the feature space of the playground's own MNIST classifier (not the Inception network, so not comparable with published FIDs). Lower is better; one point per evaluation." range=Signal::stored(None) unit="evaluations" series=fid />
                     <QualityPanel latest=latest_metrics />
                 </div>
