@@ -83,8 +83,29 @@ fn js_error(context: &str, e: JsValue) -> String {
     format!("{context}: {}", detail.unwrap_or_else(|| format!("{e:?}")))
 }
 
+/// `url` with the build's id (the `v` parameter the page started this worker with, see
+/// `ui::assets`), so a cache never answers with another build's file.
+fn versioned(url: &str) -> String {
+    let search = js_sys::Reflect::get(&scope(), &"location".into())
+        .and_then(|l| js_sys::Reflect::get(&l, &"search".into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    let build = form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == "v")
+        .map(|(_, v)| v.into_owned());
+    match build {
+        Some(b) if !b.is_empty() => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}v={b}")
+        }
+        _ => url.to_string(),
+    }
+}
+
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let response = JsFuture::from(scope().fetch_with_str(url))
+    let versioned = versioned(url);
+    let response = JsFuture::from(scope().fetch_with_str(&versioned))
         .await
         .map_err(|e| js_error(url, e))?;
     let response: web_sys::Response = response.unchecked_into();

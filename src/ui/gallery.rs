@@ -35,13 +35,14 @@ fn now() -> f64 {
 
 pub(super) async fn fetch_buffer(url: &str) -> Result<ArrayBuffer, String> {
     let window = web_sys::window().ok_or("no window")?;
+    let versioned = super::assets::versioned(url);
     let fail = |e: JsValue| {
         format!(
             "{url}: {}",
             e.as_string().unwrap_or_else(|| format!("{e:?}"))
         )
     };
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&versioned))
         .await
         .map_err(fail)?
         .unchecked_into();

@@ -2,6 +2,7 @@
 //! charts and image panels. Views draw from a session in Leptos context, fed by the engine's
 //! events from the worker; the address is parsed once into [`options::PageOptions`].
 
+mod assets;
 mod bridge;
 pub mod chart;
 mod colorize;

@@ -163,9 +163,10 @@ impl TrainSession {
             };
             let placement = place(choice, probe);
             session.placement.set_value(Some(placement.clone()));
-            match WorkerBridge::spawn(placement.worker.url(), move |event, buffer| {
-                session.on_event(event, buffer)
-            }) {
+            match WorkerBridge::spawn(
+                &super::assets::worker_url(placement.worker),
+                move |event, buffer| session.on_event(event, buffer),
+            ) {
                 Ok(b) => session.bridge.set_value(Some(b)),
                 Err(e) => session.error.set(Some(e)),
             }

@@ -35,25 +35,28 @@ impl TaskWorker {
             bridge: StoredValue::new_local(None),
             queue: StoredValue::new_local(Rc::new(RefCell::new(Some(Vec::new())))),
         };
-        let bridge = WorkerBridge::spawn(WorkerKind::Cpu.url(), move |event, buffer| {
-            if let Event::Listening = event {
-                let waiting = worker.queue.get_value().borrow_mut().take();
-                worker.post(
-                    ToWorker::Init {
-                        backend: BackendChoice::Cpu,
-                        reason: Some(reason.into()),
-                        task: task.into(),
-                        settings: settings.clone(),
-                    },
-                    None,
-                );
-                for (message, buffer) in waiting.unwrap_or_default() {
-                    worker.post(message, buffer);
+        let bridge = WorkerBridge::spawn(
+            &super::assets::worker_url(WorkerKind::Cpu),
+            move |event, buffer| {
+                if let Event::Listening = event {
+                    let waiting = worker.queue.get_value().borrow_mut().take();
+                    worker.post(
+                        ToWorker::Init {
+                            backend: BackendChoice::Cpu,
+                            reason: Some(reason.into()),
+                            task: task.into(),
+                            settings: settings.clone(),
+                        },
+                        None,
+                    );
+                    for (message, buffer) in waiting.unwrap_or_default() {
+                        worker.post(message, buffer);
+                    }
+                    return;
                 }
-                return;
-            }
-            on_event(event, buffer);
-        })?;
+                on_event(event, buffer);
+            },
+        )?;
         worker.bridge.set_value(Some(bridge));
         Ok(worker)
     }

@@ -21,7 +21,7 @@ after(async () => {
 
 test("a worker that fails gets a message saying to reload, and the view stays", { timeout: 60_000 }, async () => {
   const page = await browser.newPage();
-  await page.route("**/worker_loader.js", (route) =>
+  await page.route("**/worker_loader-*", (route) =>
     route.fulfill({ contentType: "text/javascript", body: 'throw new Error("simulated crash");' }),
   );
   await page.goto(`${base}/#/superres`);

@@ -168,10 +168,23 @@ test("the built site works from a sub-path", { timeout: 300_000 }, async () => {
     const problems = [];
     page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    // Every file but index.html (and embed.js, whose name authors write) has its content's
+    // hash in its name, or the build's id in its query: no cache can mix two builds.
+    const fetched = [];
+    context.on("request", (r) => fetched.push(r.url()));
     await page.goto(`${sub.base}/#/train?backend=cpu`);
     await ready(page);
     await page.locator("#step").click();
     await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) === 1, null, { timeout: 120_000 });
+    const build = await page.locator("meta[name=gan-playground-build]").getAttribute("content");
+    assert.match(build, /^[0-9a-f]{16}$/);
+    const ours = fetched.filter((u) => u.startsWith(sub.base) && !/\/(#.*)?$/.test(u) && !u.endsWith("/embed.js"));
+    assert.ok(ours.length >= 4, ours.join("\n"));
+    for (const url of ours) {
+      const { pathname, searchParams } = new URL(url);
+      assert.ok(/-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(pathname) || searchParams.get("v") === build, `not versioned: ${url}`);
+    }
+    assert.ok(ours.some((u) => /worker_loader-[0-9a-f]{16}\.js\?v=/.test(u)), ours.join("\n"));
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
