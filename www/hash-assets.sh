@@ -13,9 +13,41 @@ for w in worker worker_gpu; do
   h=$(cat "$w.js" "${w}_bg.wasm" | sha256sum | cut -c1-16)
   mv "$w.js" "$w-$h.js"
   mv "${w}_bg.wasm" "$w-${h}_bg.wasm"
-  sed -e "s|\"\./$w\.js\"|\"./$w-$h.js\"|" -e "s|\"\./${w}_bg\.wasm\"|\"./$w-${h}_bg.wasm\"|" \
-    "${w}_loader.js" > "${w}_loader-$h.js"
-  grep -q "$w-${h}_bg.wasm" "${w}_loader-$h.js" || { echo "hash-assets: unexpected ${w}_loader.js" >&2; exit 1; }
+  # The loader (in place of Trunk's two-line one) downloads the wasm itself, telling the page
+  # how far it is with the engine's `Loading` event, then starts wasm-bindgen on the bytes.
+  cat > "${w}_loader-$h.js" <<JS
+(async () => {
+  const wasm = "./$w-${h}_bg.wasm";
+  let bytes;
+  try {
+    const response = await fetch(wasm);
+    if (!response.ok) throw new Error(\`\${wasm}: HTTP \${response.status}\`);
+    let total = Number(response.headers.get("content-length")) || null;
+    const reader = response.body.getReader();
+    const chunks = [];
+    let done = 0, last = 0;
+    for (;;) {
+      const { done: end, value } = await reader.read();
+      if (end) break;
+      chunks.push(value);
+      done += value.length;
+      if (total !== null && done > total) total = null; // compressed length: no percentage
+      if (performance.now() - last > 100) {
+        last = performance.now();
+        postMessage(JSON.stringify({ Loading: { what: "the worker's code", done, total } }));
+      }
+    }
+    bytes = new Uint8Array(done);
+    let at = 0;
+    for (const c of chunks) { bytes.set(c, at); at += c.length; }
+    postMessage(JSON.stringify({ Loading: { what: "the worker's code", done, total: done } }));
+  } catch (e) {
+    bytes = undefined; // let wasm-bindgen fetch it, and report what fails
+  }
+  importScripts("./$w-$h.js");
+  await wasm_bindgen({ module_or_path: bytes ?? wasm });
+})().catch((e) => setTimeout(() => { throw e; })); // an error event the page reports
+JS
   rm "${w}_loader.js"
   attrs="$attrs data-$w=\"./${w}_loader-$h.js\""
 done

@@ -153,6 +153,17 @@ pub struct StepRecord {
 /// Something the engine reports.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Event {
+    /// A download the worker waits for (its own wasm, the digits, a model) has this many bytes
+    /// so far, of `total` when the server says: a progress bar until the next event of another
+    /// kind.
+    Loading {
+        /// What is downloading, for people ("the training worker", "data/mnist.bin").
+        what: String,
+        /// Bytes so far.
+        done: u64,
+        /// Bytes in all, when known.
+        total: Option<u64>,
+    },
     /// The worker listens for messages: send [`ToWorker::Init`] now (earlier ones would be lost).
     Listening,
     /// The engine is up on this backend.

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::chart::{LineChart, Series};
 use super::embed::{self, HostCommand, Visibility};
+use super::progress::{self, Download, DownloadBar};
 use super::samples::read_chosen_file;
 use super::session::{History, save_arrived};
 use super::task_worker::{TaskWorker, fetch_pretrained};
@@ -51,6 +52,8 @@ pub struct DemoSession {
     /// shown once the worker starts them.
     pending_source: StoredValue<Option<(String, bool)>>,
     worker: StoredValue<Option<TaskWorker>, LocalStorage>,
+    /// What the worker is downloading.
+    pub download: RwSignal<Option<Download>>,
     /// Embed mode: whether the view is on screen.
     visible: Option<Visibility>,
     /// Training waits for the view to be on screen again.
@@ -84,11 +87,15 @@ impl DemoSession {
             notice: RwSignal::new(Some(starting.into())),
             pending_source: StoredValue::new(None),
             worker: StoredValue::new_local(None),
+            download: RwSignal::new(None),
             visible: use_context::<Visibility>(),
             held: StoredValue::new(false),
         };
         match TaskWorker::start(task, settings, reason, move |event, buffer| {
             embed::relay(&event);
+            if progress::track(session.download, &event) {
+                return;
+            }
             session.on_event(&event, buffer);
             also(session, &event);
         }) {
@@ -350,6 +357,7 @@ pub fn DemoControls(
                 <span id=format!("{prefix}-step")>{move || s.step.get()}</span>
                 {move || (s.steps_per_sec.get() > 0.0).then(|| format!(" · {:.1} steps/s", s.steps_per_sec.get()))}
             </p>
+            <DownloadBar download=s.download />
             <div class="buttons">
                 <button id=format!("{prefix}-train") disabled=move || !ready.get()
                     on:click=move |_| s.command(if running.get_untracked() { Command::Pause } else { Command::Start })>

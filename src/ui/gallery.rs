@@ -129,6 +129,8 @@ pub struct GallerySession {
     /// The address chose ψ: keep it for the first model instead of the model's default.
     psi_pinned: StoredValue<bool>,
     worker: StoredValue<Option<TaskWorker>, LocalStorage>,
+    /// What the worker is downloading.
+    pub download: RwSignal<Option<super::progress::Download>>,
 }
 
 impl GallerySession {
@@ -169,6 +171,7 @@ impl GallerySession {
             write_address: StoredValue::new(write_address),
             psi_pinned: StoredValue::new(options.psi.is_some()),
             worker: StoredValue::new_local(None),
+            download: RwSignal::new(None),
         };
         // Inference is light: the CPU worker answers the pad faster than a WebGPU readback.
         match TaskWorker::start(
@@ -347,6 +350,10 @@ impl GallerySession {
     }
 
     fn on_event(&self, event: Event, buffer: Option<ArrayBuffer>) {
+        super::embed::relay(&event);
+        if super::progress::track(self.download, &event) {
+            return;
+        }
         match event {
             Event::Ready(_) => self.ready.set(true),
             Event::Started { .. } => {
@@ -737,6 +744,7 @@ pub fn GalleryView() -> impl IntoView {
                     <button on:click=move |_| s.error.set(None)>"dismiss"</button></div>
             })}
             {move || s.notice.get().map(|n| view! { <p class="notice" id="gallery-notice" role="status">{n}</p> })}
+            <super::progress::DownloadBar download=s.download />
             <div class="gallery-controls" hidden=!shows("controls")>
                 <label hidden=hides("model")>"Model "
                     <select id="gallery-model" disabled=lock_model prop:value=move || s.model.get().unwrap_or_default()

@@ -15,6 +15,7 @@ mod embed_dialog;
 mod gallery;
 mod home;
 pub mod options;
+mod progress;
 mod samples;
 mod scores;
 mod session;

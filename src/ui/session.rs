@@ -10,6 +10,7 @@ use super::bridge::WorkerBridge;
 use super::controls::Form;
 use super::embed::{self, HostCommand, Visibility};
 use super::options::{PageOptions, Route, train_hash};
+use super::progress::{self, Download};
 use crate::core::metrics::{ClassStats, QualityMetrics};
 use crate::core::presets::Preset;
 use crate::core::settings::{apply_pairs, to_setting_pairs};
@@ -101,6 +102,8 @@ pub struct TrainSession {
     pub stopped: RwSignal<bool>,
     /// The checkpoint file being loaded.
     pub loading: RwSignal<Option<String>>,
+    /// What the worker is downloading (its wasm, the digits, the classifier).
+    pub download: RwSignal<Option<Download>>,
     /// The file being loaded is a run checkpoint (else networks or a generator to fine-tune).
     loading_run: StoredValue<bool>,
     options: StoredValue<PageOptions>,
@@ -145,6 +148,7 @@ impl TrainSession {
             run_config: RwSignal::new(None),
             stopped: RwSignal::new(false),
             loading: RwSignal::new(None),
+            download: RwSignal::new(None),
             loading_run: StoredValue::new(true),
             options: StoredValue::new(options.clone()),
             placement: StoredValue::new(None),
@@ -334,6 +338,9 @@ impl TrainSession {
 
     fn on_event(&self, event: Event, buffer: Option<ArrayBuffer>) {
         embed::relay(&event);
+        if progress::track(self.download, &event) {
+            return;
+        }
         match event {
             Event::Listening => {
                 let options = self.options.get_value();
@@ -465,7 +472,7 @@ impl TrainSession {
                 None => self.error.set(Some("the checkpoint arrived without its file".into())),
             },
             // The gallery's events; the train view asks for none.
-            Event::File { .. } | Event::Sweep(_) | Event::Scores(_) => {}
+            Event::File { .. } | Event::Sweep(_) | Event::Scores(_) | Event::Loading { .. } => {}
             Event::Error(e) => {
                 self.loading.set(None);
                 if e.fatal {

@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 use super::chart::{LineChart, Series};
 use super::controls::SettingsForm;
 use super::options::{Layout, train_hash};
+use super::progress::DownloadBar;
 use super::samples::{ClassHistogram, ImagePanel, QualityPanel, read_chosen_file};
 use super::session::{CUSTOM_PRESET, TrainSession};
 use crate::core::presets::Preset;
@@ -49,6 +50,7 @@ pub fn TrainView() -> impl IntoView {
         pause_at,
         run_config,
         stopped,
+        download,
         ..
     } = session;
     let command = move |c: Command| session.command(c);
@@ -253,6 +255,7 @@ pub fn TrainView() -> impl IntoView {
                     <option value="gpu">"force WebGPU"</option>
                 </select>
             </div>
+            <DownloadBar download=download />
             <button id="share" disabled=move || !ready.get() on:click=share title="Copy a link to this page with every setting of the current run, so whoever opens it starts the same run.">"Share"</button>
         </div>
         {move || share_link.get().map(|url| view! {

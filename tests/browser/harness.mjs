@@ -21,7 +21,7 @@ export async function serveDist(prefix = "") {
     if (!file.startsWith(DIST)) return res.writeHead(403).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-length": body.length }).end(body);
     } catch {
       res.writeHead(404).end("not found");
     }

@@ -182,7 +182,8 @@ test("the built site works from a sub-path", { timeout: 300_000 }, async () => {
     assert.ok(ours.length >= 4, ours.join("\n"));
     for (const url of ours) {
       const { pathname, searchParams } = new URL(url);
-      assert.ok(/-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(pathname) || searchParams.get("v") === build, `not versioned: ${url}`);
+      const hashed = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(pathname) || /\/[0-9a-f]{16}-[\w.-]+\.js$/.test(pathname);
+      assert.ok(hashed || searchParams.get("v") === build, `not versioned: ${url}`);
     }
     assert.ok(ours.some((u) => /worker_loader-[0-9a-f]{16}\.js\?v=/.test(u)), ours.join("\n"));
     assert.deepEqual(problems, []);

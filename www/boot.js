@@ -1,0 +1,28 @@
+// Trunk initializer of the page's wasm (index.html, data-initializer): a progress bar while it
+// downloads, before any Rust runs, and a message if it cannot start.
+export default function () {
+  let box;
+  return {
+    onStart() {
+      box = document.createElement("div");
+      box.id = "boot";
+      box.className = "boot";
+      box.setAttribute("role", "status");
+      box.innerHTML = '<p>Loading GAN Playground…</p><progress id="boot-progress" aria-label="Loading the page"></progress>';
+      document.body.append(box);
+    },
+    onProgress({ current, total }) {
+      const bar = box?.querySelector("progress");
+      if (bar && total && current <= total) {
+        bar.max = total;
+        bar.value = current;
+      }
+    },
+    onSuccess() {
+      box?.remove();
+    },
+    onFailure(error) {
+      if (box) box.querySelector("p").textContent = `GAN Playground could not start (${error}). Reload the page to try again.`;
+    },
+  };
+}
