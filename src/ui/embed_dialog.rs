@@ -46,7 +46,7 @@ fn select_all(ev: leptos::ev::FocusEvent) {
 #[component]
 pub fn EmbedButton(route: RwSignal<Route>, open: RwSignal<bool>) -> impl IntoView {
     view! {
-        <button id="embed-button" class="embed-button" hidden=move || route.get() == Route::Home
+        <button id="embed-button" class="embed-button" hidden=move || matches!(route.get(), Route::Home | Route::Embedding)
             aria-expanded=move || open.get().to_string() aria-controls="embed-dialog"
             on:click=move |_| open.update(|o| *o = !*o)
             title="Get the HTML that puts this view, with its current settings, into your own page.">"Embed"</button>
@@ -132,7 +132,8 @@ pub fn EmbedPanel(route: RwSignal<Route>, open: RwSignal<bool>) -> impl IntoView
         open.get().then(|| view! {
             <section class="embed-dialog" id="embed-dialog" aria-label="Embed this view">
                 <h2>{move || format!("Embed “{}” in your page", route.get().title())}</h2>
-                <p class="muted">"The demo runs in your readers' tabs with the settings this page has now. It starts when scrolled into view and pauses when scrolled away; it reports its height, so embed.js sizes the frame to fit."</p>
+                <p class="muted">"The demo runs in your readers' tabs with the settings this page has now. It starts when scrolled into view and pauses when scrolled away; it reports its height, so embed.js sizes the frame to fit. "
+                    <a href=format!("#{}", Route::Embedding.path()) id="embed-guide">"Every flag, and the commands your page can send"</a></p>
                 <fieldset class="embed-panels"><legend>"Panels (none ticked: all)"</legend>{panel_boxes}</fieldset>
                 <fieldset class="embed-sizes"><legend>"Size"</legend>{size_choices}</fieldset>
                 <label class="embed-code">"HTML"

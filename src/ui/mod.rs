@@ -9,6 +9,7 @@ mod colorize;
 pub mod controls;
 mod cycle;
 mod demo;
+mod docs;
 mod draw_pad;
 pub mod embed;
 mod embed_dialog;
@@ -258,6 +259,7 @@ pub fn App() -> impl IntoView {
                         other => s.demo.host(other),
                     }
                 }
+                Route::Embedding => Err("the guide page runs no demo".into()),
             }
         });
     }
@@ -280,7 +282,7 @@ pub fn App() -> impl IntoView {
             <h1><a href="#/" id="home-link">"GAN Playground"</a></h1>
             <p class="tagline">"Train generative adversarial networks on real MNIST digits, right in this tab."</p>
             <nav class="views" aria-label="Views">
-                {[Route::Home].into_iter().chain(Route::DEMOS).map(|r| view! {
+                {[Route::Home].into_iter().chain(Route::DEMOS).chain([Route::Embedding]).map(|r| view! {
                     <a href=format!("#{}", r.path()) class:current=move || route.get() == r>{r.title()}</a>
                 }).collect_view()}
                 <EmbedButton route=route open=embed_open />
@@ -352,6 +354,7 @@ pub fn App() -> impl IntoView {
                 provide_context(colorize_session());
                 view! { <ColorizeView /> }.into_any()
             }
+            Route::Embedding => view! { <docs::EmbeddingDocs /> }.into_any(),
         })}
         {footer}
     }

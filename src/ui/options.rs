@@ -25,6 +25,8 @@ pub enum Route {
     Cycle,
     /// `#/colorize`: colourise grey patches of photographs, pix2pix-style.
     Colorize,
+    /// `#/embedding`: how to embed a demo in a page (the guide for tutorial authors).
+    Embedding,
 }
 
 impl Route {
@@ -46,6 +48,7 @@ impl Route {
             Route::Superres => "/superres",
             Route::Cycle => "/cycle",
             Route::Colorize => "/colorize",
+            Route::Embedding => "/embedding",
         }
     }
 
@@ -58,6 +61,7 @@ impl Route {
             "/superres" => Some(Route::Superres),
             "/cycle" => Some(Route::Cycle),
             "/colorize" => Some(Route::Colorize),
+            "/embedding" => Some(Route::Embedding),
             _ => None,
         }
     }
@@ -71,13 +75,14 @@ impl Route {
             Route::Superres => "Super-resolution",
             Route::Cycle => "CycleGAN",
             Route::Colorize => "Colourise",
+            Route::Embedding => "Embed in your page",
         }
     }
 
     /// The parts of the view an address can choose with `panels=` (name, what it holds).
     pub fn panels(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Route::Home => &[],
+            Route::Home | Route::Embedding => &[],
             Route::Train => &[
                 ("explain", "the introduction"),
                 ("toolbar", "the backend and the Share button"),
@@ -142,14 +147,14 @@ impl Route {
             Route::Cycle => ids::<crate::core::cyclegan::CycleConfig>(),
             Route::Colorize => ids::<crate::core::colorize::ColorConfig>(),
             Route::Superres => ids::<crate::core::superres::SrConfig>(),
-            Route::Home | Route::Gallery => Vec::new(),
+            Route::Home | Route::Gallery | Route::Embedding => Vec::new(),
         }
     }
 
     /// Card text on the home page.
     pub fn blurb(self) -> &'static str {
         match self {
-            Route::Home => "",
+            Route::Home | Route::Embedding => "",
             Route::Train => {
                 "Train a GAN on real MNIST digits in this tab and watch it learn: MLP or DCGAN, six losses, the stabilisers from the guides, cGAN and ACGAN, live loss curves, samples and quality metrics."
             }

@@ -29,6 +29,7 @@ const VIEWS = [
   ["cycle", "#/cycle", "#cycle-scores tbody tr"],
   ["colorize", "#/colorize", "#color-scores tbody tr"],
   ["superres", "#/superres", "#sr-scores tbody tr"],
+  ["embedding guide", "#/embedding", "#embedding-docs h1"],
 ];
 
 async function violations(page) {

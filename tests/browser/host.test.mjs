@@ -176,6 +176,14 @@ test("the Embed button writes the snippet for the view as set up, and previews i
     await page.locator("#embed-dialog").screenshot({ path: join(ARTIFACTS, "embed-dialog.png") });
     await page.locator("#embed-close").click();
     assert.equal(await page.locator("#embed-dialog").count(), 0);
+    // The guide for authors is a page of the site, its snippets written for this site.
+    await page.locator("#embed-button").click();
+    await page.locator("#embed-guide").click();
+    await page.locator("#embedding-docs h1").waitFor();
+    assert.equal(await page.locator("#embed-dialog").count(), 0, "a new view closes the panel");
+    const code = (await page.locator("#embedding-docs pre").allInnerTexts()).join("\n");
+    assert.ok(code.includes(`${base}/embed.js`), code);
+    assert.ok(!code.includes("YOUR-HOST"));
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
