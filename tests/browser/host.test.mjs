@@ -102,6 +102,21 @@ test("a tutorial with three embedded demos: only the visible one works, commands
     assert.match(errors.join(" | "), /lr_g/);
     assert.match(errors.join(" | "), /unknown command “dance”/);
     assert.equal(Number(await a.locator("#field-lr_g").inputValue()), 0.0005, "the good setting applied");
+    // A hidden tab pauses the demo, and showing it again resumes (headless Chromium never hides
+    // a tab: the frame's document is told it is hidden, as the browser would).
+    const kinds = () => page.evaluate(() => window.events.a.map((m) => m.type));
+    const before = (await kinds()).length;
+    await a.locator("html").evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await page.waitForFunction((n) => window.events.a.slice(n).some((m) => m.type === "paused"), before, { timeout: 30_000 });
+    const hidden = (await kinds()).length;
+    await a.locator("html").evaluate(() => {
+      delete document.hidden;
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await page.waitForFunction((n) => window.events.a.slice(n).some((m) => m.type === "running"), hidden, { timeout: 30_000 });
     await page.evaluate(() => send("a", { type: "pause" }));
     await page.waitForFunction(() => {
       const all = window.events.a;
