@@ -18,11 +18,12 @@ for w in worker worker_gpu; do
   cat > "${w}_loader-$h.js" <<JS
 (async () => {
   const wasm = "./$w-${h}_bg.wasm";
+  const response = await fetch(wasm);
+  if (!response.ok) throw new Error(\`\${wasm}: HTTP \${response.status}\`);
   let bytes;
   try {
-    const response = await fetch(wasm);
-    if (!response.ok) throw new Error(\`\${wasm}: HTTP \${response.status}\`);
-    let total = Number(response.headers.get("content-length")) || null;
+    // A compressed response's length is not the body's.
+    let total = response.headers.get("content-encoding") ? null : Number(response.headers.get("content-length")) || null;
     const reader = response.body.getReader();
     const chunks = [];
     let done = 0, last = 0;
@@ -42,7 +43,7 @@ for w in worker worker_gpu; do
     for (const c of chunks) { bytes.set(c, at); at += c.length; }
     postMessage(JSON.stringify({ Loading: { what: "the worker's code", done, total: done } }));
   } catch (e) {
-    bytes = undefined; // let wasm-bindgen fetch it, and report what fails
+    bytes = undefined; // no readable stream here: let wasm-bindgen fetch it again
   }
   importScripts("./$w-$h.js");
   await wasm_bindgen({ module_or_path: bytes ?? wasm });

@@ -7,6 +7,8 @@ pub mod backend;
 pub mod colorize;
 pub mod cyclegan;
 pub mod demo;
+#[cfg(feature = "web")]
+pub mod download;
 mod error;
 pub mod evaluate;
 pub mod gallery;

@@ -95,24 +95,13 @@ fn versioned(url: &str) -> String {
         .find(|(k, _)| k == "v")
         .map(|(_, v)| v.into_owned());
     match build {
-        Some(b) if !b.is_empty() => {
-            let sep = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{sep}v={b}")
-        }
+        Some(b) if !b.is_empty() => super::download::with_version(url, &b),
         _ => url.to_string(),
     }
 }
 
-/// Calls the JS method `name` of `target` without arguments (for stream readers, which this
-/// crate's web-sys features do not bind).
-fn call(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
-    js_sys::Reflect::get(target, &name.into())?
-        .dyn_into::<js_sys::Function>()?
-        .call0(target)
-}
-
-/// Fetches `url` whole, reporting its bytes so far as [`Event::Loading`] (at most every
-/// 100 ms, and once at the end), so the page can show a progress bar on a slow link.
+/// Fetches `url` whole, reporting its bytes so far as [`Event::Loading`], so the page can show
+/// a progress bar on a slow link.
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let versioned = versioned(url);
     let response = JsFuture::from(scope().fetch_with_str(&versioned))
@@ -122,59 +111,15 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
-    let total = js_sys::Reflect::get(&response, &"headers".into())
-        .and_then(|h| {
-            js_sys::Reflect::get(&h, &"get".into())?
-                .dyn_into::<js_sys::Function>()?
-                .call1(&h, &"content-length".into())
-        })
-        .ok()
-        .and_then(|v| v.as_string())
-        .and_then(|v| v.parse::<u64>().ok());
     let what = url.trim_start_matches("./").to_string();
-    let body = js_sys::Reflect::get(&response, &"body".into()).map_err(|e| js_error(url, e))?;
-    if body.is_null() || body.is_undefined() {
-        return Err(format!("{url}: the response has no body"));
-    }
-    let reader = call(&body, "getReader").map_err(|e| js_error(url, e))?;
-    let mut bytes = Vec::with_capacity(total.unwrap_or(0) as usize);
-    let now = || {
-        js_sys::Reflect::get(&scope(), &"performance".into())
-            .and_then(|p| call(&p, "now"))
-            .ok()
-            .and_then(|t| t.as_f64())
-            .unwrap_or(0.0)
-    };
-    let mut reported = now();
-    loop {
-        let promise = call(&reader, "read").map_err(|e| js_error(url, e))?;
-        let chunk = JsFuture::from(js_sys::Promise::from(promise))
-            .await
-            .map_err(|e| js_error(url, e))?;
-        let done = js_sys::Reflect::get(&chunk, &"done".into())
-            .map(|d| d.is_truthy())
-            .unwrap_or(true);
-        if done {
-            break;
-        }
-        if let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) {
-            bytes.extend(js_sys::Uint8Array::new(&value).to_vec());
-        }
-        if now() - reported > 100.0 {
-            reported = now();
-            post(vec![Event::Loading {
-                what: what.clone(),
-                done: bytes.len() as u64,
-                total,
-            }]);
-        }
-    }
-    post(vec![Event::Loading {
-        what,
-        done: bytes.len() as u64,
-        total: Some(bytes.len() as u64),
-    }]);
-    Ok(bytes)
+    super::download::read_body(&response, url, |done, total| {
+        post(vec![Event::Loading {
+            what: what.clone(),
+            done,
+            total,
+        }])
+    })
+    .await
 }
 
 fn cpu(reason: Option<String>) -> (Device, BackendInfo) {

@@ -6,6 +6,7 @@
 //! the plain names.
 
 use crate::engine::backend::WorkerKind;
+use crate::engine::download::with_version;
 
 fn tag() -> Option<web_sys::Element> {
     web_sys::window()?
@@ -28,12 +29,6 @@ pub fn versioned(url: &str) -> String {
     }
 }
 
-/// `url` with `v=build` added to its query string.
-pub fn with_version(url: &str, build: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}v={build}")
-}
-
 /// The URL that starts a worker build: its hashed loader, with the build's id (which the worker
 /// reads to version its own fetches).
 pub fn worker_url(kind: WorkerKind) -> String {
@@ -49,7 +44,7 @@ pub fn worker_url(kind: WorkerKind) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::with_version;
 
     #[test]
     fn versions_join_any_query() {

@@ -56,6 +56,16 @@ impl Form {
         self.errors.set(Vec::new());
     }
 
+    /// One setting's text as the form shows it (`None`: no such setting).
+    pub fn text(&self, id: &str) -> Option<String> {
+        self.fields.with_value(|fields| {
+            fields
+                .iter()
+                .find(|f| f.setting.id == id)
+                .map(|f| f.value.get_untracked())
+        })
+    }
+
     /// Sets one setting's text (as the address gives it); unknown ids return false.
     pub fn set_text(&self, id: &str, text: &str) -> bool {
         self.fields.with_value(|fields| {

@@ -7,7 +7,7 @@ use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 
 use super::chart::{LineChart, Series};
-use super::embed::{self, HostCommand, Visibility};
+use super::embed::{self, HostCommand, RunGate};
 use super::progress::{self, Download, DownloadBar};
 use super::samples::read_chosen_file;
 use super::session::{History, save_arrived};
@@ -54,10 +54,8 @@ pub struct DemoSession {
     worker: StoredValue<Option<TaskWorker>, LocalStorage>,
     /// What the worker is downloading.
     pub download: RwSignal<Option<Download>>,
-    /// Embed mode: whether the view is on screen.
-    visible: Option<Visibility>,
-    /// Training waits for the view to be on screen again.
-    held: StoredValue<bool>,
+    /// Whether training is wanted, and whether the view is on screen (embed mode).
+    gate: RunGate,
 }
 
 impl DemoSession {
@@ -88,8 +86,7 @@ impl DemoSession {
             pending_source: StoredValue::new(None),
             worker: StoredValue::new_local(None),
             download: RwSignal::new(None),
-            visible: use_context::<Visibility>(),
-            held: StoredValue::new(false),
+            gate: RunGate::from_context(),
         };
         match TaskWorker::start(task, settings, reason, move |event, buffer| {
             embed::relay(&event);
@@ -114,15 +111,19 @@ impl DemoSession {
         });
     }
 
+    /// Trains (once the view is on screen, in embed mode) or pauses.
+    pub fn run(&self, on: bool) {
+        let session = *self;
+        self.gate.run(on, move |c| session.command(c));
+    }
+
     /// Embed mode: pauses training while the view is off screen and resumes it on return.
     pub fn on_visibility(&self, visible: bool) {
-        if !visible && self.running.get_untracked() {
-            self.held.set_value(true);
-            self.command(Command::Pause);
-        } else if visible && self.held.get_value() {
-            self.held.set_value(false);
-            self.command(Command::Start);
-        }
+        let session = *self;
+        self.gate
+            .on_visibility(visible, self.running.get_untracked(), move |c| {
+                session.command(c)
+            });
     }
 
     /// Obeys a command of the host page (embed mode), except `load`, which each demo answers
@@ -132,14 +133,8 @@ impl DemoSession {
             return Err("the demo's worker is not ready yet; wait for the “ready” event".into());
         }
         match command {
-            HostCommand::Start if self.visible.is_none_or(|v| v.0.get_untracked()) => {
-                self.command(Command::Start)
-            }
-            HostCommand::Start => self.held.set_value(true),
-            HostCommand::Pause => {
-                self.held.set_value(false);
-                self.command(Command::Pause);
-            }
+            HostCommand::Start => self.run(true),
+            HostCommand::Pause => self.run(false),
             HostCommand::Step if self.running.get_untracked() => {
                 return Err("training is running: pause it before stepping".into());
             }
@@ -254,8 +249,9 @@ impl DemoSession {
                 self.step.set(*step);
                 self.ready.set(true);
             }
-            Event::Applied { settings, .. } => {
-                self.texts.set(settings.clone());
+            // The form keeps what it says: its ↻ settings, which the run ignores until a
+            // restart, are not replaced by the run's.
+            Event::Applied { .. } => {
                 self.errors.set(Vec::new());
                 self.notice
                     .set(Some("Applied to the running networks.".into()));
@@ -291,7 +287,10 @@ impl DemoSession {
                 }
             }),
             Event::Scores(table) => self.scores.set(Some(table.clone())),
-            Event::Running(r) => self.running.set(*r),
+            Event::Running(r) => {
+                self.gate.on_running(*r);
+                self.running.set(*r);
+            }
             Event::Checkpoint { file_name, .. } => match save_arrived(buffer, file_name) {
                 Ok(notice) => self.notice.set(Some(notice)),
                 Err(e) => self.error.set(Some(e)),
@@ -360,7 +359,7 @@ pub fn DemoControls(
             <DownloadBar download=s.download />
             <div class="buttons">
                 <button id=format!("{prefix}-train") disabled=move || !ready.get()
-                    on:click=move |_| s.command(if running.get_untracked() { Command::Pause } else { Command::Start })>
+                    on:click=move |_| s.run(!running.get_untracked())>
                     {move || if running.get() { "Pause" } else { "Train" }}</button>
                 <button id=format!("{prefix}-step-once") disabled=move || !ready.get() || running.get() on:click=move |_| s.command(Command::Step)>"Step"</button>
                 {extra}

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
-use crate::engine::Event;
+use crate::engine::{Command, Event};
 
 /// The version of the message formats this page speaks.
 pub const VERSION: u64 = 1;
@@ -344,12 +344,20 @@ pub fn watch_visibility() -> Visibility {
         };
         let shown = entry.intersection_rect().height();
         let whole = entry.bounding_client_rect().height();
+        // Half of the view, or of what a screen can show of it: a frame sized to a tall view
+        // is never half on a small screen.
         let window_height = inner
             .inner_height()
             .ok()
             .and_then(|h| h.as_f64())
             .unwrap_or(whole);
-        let needed = 0.5 * whole.min(window_height).max(1.0);
+        let screen_height = js_sys::Reflect::get(&inner, &"screen".into())
+            .and_then(|s| js_sys::Reflect::get(&s, &"availHeight".into()))
+            .ok()
+            .and_then(|h| h.as_f64())
+            .filter(|h| *h > 0.0)
+            .unwrap_or(window_height);
+        let needed = 0.5 * whole.min(window_height).min(screen_height).max(1.0);
         on_screen.set_value(entry.is_intersecting() && shown >= needed);
         update_io();
     });
@@ -378,9 +386,60 @@ pub fn watch_visibility() -> Visibility {
     Visibility(visible)
 }
 
-/// Whether the view's work may run now (true outside embed mode).
-pub fn visible_now() -> bool {
-    use_context::<Visibility>().is_none_or(|v| v.0.get_untracked())
+/// Whether training should run, kept apart from whether it can: an embedded view's training
+/// pauses while it is off screen and resumes on return, unless the reader or the host paused
+/// it. Outside embed mode it is always visible and simply passes commands on.
+#[derive(Clone, Copy)]
+pub struct RunGate {
+    /// Training is wanted (started by the reader, the host or `autostart`, not paused since).
+    wants: StoredValue<bool>,
+    visible: Option<Visibility>,
+}
+
+impl RunGate {
+    /// A gate on the page's visibility (from context: none outside embed mode).
+    pub fn from_context() -> Self {
+        Self {
+            wants: StoredValue::new(false),
+            visible: use_context::<Visibility>(),
+        }
+    }
+
+    fn visible(&self) -> bool {
+        self.visible.is_none_or(|v| v.0.get_untracked())
+    }
+
+    /// Train (now if the view is on screen, else once it is) or pause.
+    pub fn run(&self, on: bool, send: impl Fn(Command)) {
+        self.wants.set_value(on);
+        if !on {
+            send(Command::Pause);
+        } else if self.visible() {
+            send(Command::Start);
+        }
+    }
+
+    /// The engine says training runs or stopped; a stop while on screen (a pause at a step,
+    /// an error) is wanted.
+    pub fn on_running(&self, running: bool) {
+        if running {
+            self.wants.set_value(true);
+        } else if self.visible() {
+            self.wants.set_value(false);
+        }
+    }
+
+    /// The view came on screen or left it.
+    pub fn on_visibility(&self, visible: bool, running: bool, send: impl Fn(Command)) {
+        if !self.wants.get_value() {
+            return;
+        }
+        if !visible {
+            send(Command::Pause);
+        } else if !running {
+            send(Command::Start);
+        }
+    }
 }
 
 #[cfg(test)]

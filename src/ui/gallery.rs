@@ -49,10 +49,13 @@ pub(super) async fn fetch_buffer(url: &str) -> Result<ArrayBuffer, String> {
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(fail)?)
-        .await
-        .map_err(fail)?;
-    Ok(buffer.unchecked_into())
+    let what = url.trim_start_matches("./").to_string();
+    let bytes = crate::engine::download::read_body(&response, url, |done, total| {
+        super::progress::page_progress(&what, done, total)
+    })
+    .await;
+    super::progress::page_progress_done();
+    Ok(js_sys::Uint8Array::from(&bytes?[..]).buffer())
 }
 
 /// The catalogue of shipped generators.

@@ -277,6 +277,8 @@ pub fn App() -> impl IntoView {
         options::without_embed(&href())
     };
     let embed_open = RwSignal::new(false);
+    let page_download = RwSignal::new(None);
+    progress::set_page_slot(page_download);
     let header = (!embed).then(|| view! {
         <header>
             <h1><a href="#/" id="home-link">"GAN Playground"</a></h1>
@@ -315,6 +317,7 @@ pub fn App() -> impl IntoView {
     view! {
         {header}
         {embed_bar}
+        <div class="page-download"><progress::DownloadBar download=page_download /></div>
         {move || (!notices.get().is_empty()).then(|| view! {
             <div class="url-notice" id="url-notice" role="status">
                 <p>"Some of this link's parameters were ignored:"</p>

@@ -298,14 +298,16 @@ impl Layout {
 /// `origin` normalised as browsers report `MessageEvent.origin` (`https://host[:port]`, no
 /// path), if it is one.
 fn web_origin(origin: &str) -> Option<String> {
-    let origin = origin.trim().trim_end_matches('/');
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
     let (scheme, rest) = origin.split_once("://")?;
     let host_ok = !rest.is_empty()
         && rest
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    (matches!(scheme, "http" | "https") && host_ok)
-        .then(|| format!("{scheme}://{}", rest.to_ascii_lowercase()))
+    // Browsers leave a scheme's default port out of an origin.
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host = rest.strip_suffix(default_port).unwrap_or(rest);
+    (matches!(scheme, "http" | "https") && host_ok).then(|| format!("{scheme}://{host}"))
 }
 
 /// Everything the address asks for, parsed once.
@@ -744,7 +746,7 @@ mod tests {
     fn panels_controls_and_origins_are_checked_per_view() {
         let o = PageOptions::parse(
             "",
-            "#/train?embed&panels=grid,train&hide=preset,seed&lock=loss&origins=https://Blog.example.org/,http://127.0.0.1:8000",
+            "#/train?embed&panels=grid,train&hide=preset,seed&lock=loss&origins=HTTPS://Blog.example.org:443/,http://127.0.0.1:8000",
         );
         assert_eq!(o.notices, Vec::<String>::new());
         let l = &o.layout;

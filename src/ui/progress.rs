@@ -52,6 +52,34 @@ pub fn track(slot: RwSignal<Option<Download>>, event: &crate::engine::Event) -> 
     }
 }
 
+thread_local! {
+    /// The page's own downloads (pretrained models and their cards), shown by the App.
+    static PAGE: std::cell::Cell<Option<RwSignal<Option<Download>>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Where the page's own downloads are shown (set once by the App).
+pub fn set_page_slot(slot: RwSignal<Option<Download>>) {
+    PAGE.set(Some(slot));
+}
+
+/// Reports a download of the page's own.
+pub fn page_progress(what: &str, done: u64, total: Option<u64>) {
+    if let Some(slot) = PAGE.get() {
+        slot.set(Some(Download {
+            what: what.to_string(),
+            done,
+            total,
+        }));
+    }
+}
+
+/// The page's download is over (done or failed).
+pub fn page_progress_done() {
+    if let Some(slot) = PAGE.get() {
+        slot.set(None);
+    }
+}
+
 /// The bar and its text while something downloads (nothing otherwise).
 #[component]
 pub fn DownloadBar(download: RwSignal<Option<Download>>) -> impl IntoView {

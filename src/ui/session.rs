@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::bridge::WorkerBridge;
 use super::controls::Form;
-use super::embed::{self, HostCommand, Visibility};
+use super::embed::{self, HostCommand, RunGate};
 use super::options::{PageOptions, Route, train_hash};
 use super::progress::{self, Download};
 use crate::core::metrics::{ClassStats, QualityMetrics};
@@ -111,11 +111,8 @@ pub struct TrainSession {
     bridge: StoredValue<Option<WorkerBridge>, LocalStorage>,
     /// A file to load once the worker's first run has started (handed over by the gallery).
     pending: StoredValue<Option<ArrayBuffer>, LocalStorage>,
-    /// Embed mode: whether the view is on screen.
-    visible: Option<Visibility>,
-    /// Training waits for the view to be on screen again (paused by scrolling away, or asked
-    /// to start while off screen).
-    held: StoredValue<bool>,
+    /// Whether training is wanted, and whether the view is on screen (embed mode).
+    gate: RunGate,
 }
 
 impl TrainSession {
@@ -154,8 +151,7 @@ impl TrainSession {
             placement: StoredValue::new(None),
             bridge: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
-            visible: use_context::<Visibility>(),
-            held: StoredValue::new(false),
+            gate: RunGate::from_context(),
         };
         // Probe WebGPU once (not for a forced CPU), then start the worker build that fits.
         let choice = options.backend;
@@ -252,28 +248,19 @@ impl TrainSession {
         }
     }
 
-    fn is_visible(&self) -> bool {
-        self.visible.is_none_or(|v| v.0.get_untracked())
-    }
-
-    /// Starts training now if the view is on screen, else as soon as it is.
-    fn start_when_visible(&self) {
-        if self.is_visible() {
-            self.command(Command::Start);
-        } else {
-            self.held.set_value(true);
-        }
+    /// Trains (once the view is on screen, in embed mode) or pauses.
+    pub fn run(&self, on: bool) {
+        let session = *self;
+        self.gate.run(on, move |c| session.command(c));
     }
 
     /// Embed mode: pauses training while the view is off screen and resumes it on return.
     pub fn on_visibility(&self, visible: bool) {
-        if !visible && self.running.get_untracked() {
-            self.held.set_value(true);
-            self.command(Command::Pause);
-        } else if visible && self.held.get_value() {
-            self.held.set_value(false);
-            self.command(Command::Start);
-        }
+        let session = *self;
+        self.gate
+            .on_visibility(visible, self.running.get_untracked(), move |c| {
+                session.command(c)
+            });
     }
 
     /// Obeys a command of the host page (embed mode); the error says why not.
@@ -282,11 +269,8 @@ impl TrainSession {
             return Err("the training worker is not ready yet; wait for the “ready” event".into());
         }
         match command {
-            HostCommand::Start => self.start_when_visible(),
-            HostCommand::Pause => {
-                self.held.set_value(false);
-                self.command(Command::Pause);
-            }
+            HostCommand::Start => self.run(true),
+            HostCommand::Pause => self.run(false),
             HostCommand::Step if self.running.get_untracked() => {
                 return Err("training is running: pause it before stepping".into());
             }
@@ -300,13 +284,13 @@ impl TrainSession {
                 else {
                     return Err(format!("there is no setting “{setting}”"));
                 };
-                let before = self.form.config();
+                let before = self.form.text(entry.id).unwrap_or_default();
                 self.form.set_text(entry.id, &value);
                 let Some(config) = self.form.config() else {
                     let message = self.form_errors();
-                    if let Some(before) = before {
-                        self.form.set(&before);
-                    }
+                    // The refused value goes; the form's messages are its own again.
+                    self.form.set_text(entry.id, &before);
+                    let _ = self.form.config();
                     return Err(message);
                 };
                 if entry.live {
@@ -371,7 +355,7 @@ impl TrainSession {
                     self.command(Command::PauseAt(Some(at)));
                 }
                 if options.autostart {
-                    self.start_when_visible();
+                    self.run(true);
                 }
             }
             Event::Ready(info) => self.backend.set(Some(info)),
@@ -460,7 +444,10 @@ impl TrainSession {
             Event::Metrics { step, metrics } => {
                 self.metrics.update(|all| all.push((step, metrics)))
             }
-            Event::Running(r) => self.running.set(r),
+            Event::Running(r) => {
+                self.gate.on_running(r);
+                self.running.set(r);
+            }
             Event::Rejected(errors) => self.form.errors.set(errors.0),
             Event::Checkpoint {
                 step, file_name, ..

@@ -170,9 +170,9 @@ pub fn TrainView() -> impl IntoView {
     };
     let toggle = move |_| {
         if running.get_untracked() {
-            command(Command::Pause);
+            session.run(false);
         } else if apply_pause_at() {
-            command(Command::Start);
+            session.run(true);
         }
     };
     let load_checkpoint = move |ev: leptos::ev::Event| {
@@ -264,7 +264,7 @@ pub fn TrainView() -> impl IntoView {
             } /><button on:click=move |_| share_link.set(None)>"close"</button></p>
         })}
         <main>
-            <section class="controls" hidden=!(shows("train") || shows("settings") || shows("files"))>
+            <section class="controls" hidden=!(shows("train") || shows("settings") || shows("files") || shows("metrics"))>
                 <div class="buttons" hidden=!(shows("train") || shows("settings") || shows("metrics"))>
                     <button id="train" class="primary" hidden=!shows("train") disabled=move || !ready.get() on:click=toggle title="Train continuously / pause after the current step.">
                         {move || if running.get() { "Pause" } else { "Train" }}
