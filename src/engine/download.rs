@@ -22,6 +22,32 @@ fn call(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
         .call0(target)
 }
 
+/// Constructs the global JS class `name` with `args`.
+fn construct(name: &str, args: &js_sys::Array) -> Result<JsValue, JsValue> {
+    let class =
+        js_sys::Reflect::get(&js_sys::global(), &name.into())?.dyn_into::<js_sys::Function>()?;
+    js_sys::Reflect::construct(&class, args)
+}
+
+/// Inflates gzipped `bytes` (named `url` in messages) with the browser's DecompressionStream.
+pub async fn gunzip(bytes: &[u8], url: &str) -> Result<Vec<u8>, String> {
+    let inflate = async {
+        let stream = construct("DecompressionStream", &js_sys::Array::of1(&"gzip".into()))?;
+        let blob = construct(
+            "Blob",
+            &js_sys::Array::of1(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes))),
+        )?;
+        let raw = call(&blob, "stream")?;
+        let inflated = js_sys::Reflect::get(&raw, &"pipeThrough".into())?
+            .dyn_into::<js_sys::Function>()?
+            .call1(&raw, &stream)?;
+        let response = construct("Response", &js_sys::Array::of1(&inflated))?;
+        let buffer = JsFuture::from(js_sys::Promise::from(call(&response, "arrayBuffer")?)).await?;
+        Ok::<_, JsValue>(js_sys::Uint8Array::new(&buffer).to_vec())
+    };
+    inflate.await.map_err(|e| failed(url, e))
+}
+
 /// `url: message` for a failed JS call.
 fn failed(url: &str, e: JsValue) -> String {
     let detail = e.as_string().or_else(|| {

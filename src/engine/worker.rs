@@ -21,7 +21,8 @@ use futures::future::LocalBoxFuture;
 use super::task::{AssetSource, Task, TaskSpec, TaskStart};
 
 /// Where the page serves the data set and the classifier weights.
-const DATA_URL: &str = "./data/mnist.bin";
+/// The digits, gzipped by the build (`www/hash-assets.sh`): a fifth of `www/data/mnist.bin`.
+const DATA_URL: &str = "./data/mnist.bin.gz";
 const CLASSIFIER_URL: &str = "./weights/classifier.bpk";
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -180,7 +181,8 @@ impl AssetSource for Assets {
             if let Some(d) = &self.digits {
                 return Ok(d.clone());
             }
-            let data = MnistSet::decode(&fetch_bytes(DATA_URL).await?)
+            let packed = fetch_bytes(DATA_URL).await?;
+            let data = MnistSet::decode(&super::download::gunzip(&packed, DATA_URL).await?)
                 .map_err(|e| format!("{DATA_URL}: {e}"))?;
             let data = Rc::new(data);
             self.digits = Some(data.clone());
