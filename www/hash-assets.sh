@@ -8,10 +8,10 @@
 set -euo pipefail
 cd "${TRUNK_STAGING_DIR:?run by Trunk as a post_build hook}"
 # The digits compress to a fifth: ship them gzipped whatever the server does (the worker
-# inflates them with the browser's DecompressionStream). `-n`: the same bytes every build.
+# inflates them with the browser's DecompressionStream; a browser without one fetches the
+# plain file). `-n`: the same bytes every build.
 if [ -f data/mnist.bin ]; then
   gzip -9 -n -c data/mnist.bin > data/mnist.bin.gz
-  rm data/mnist.bin
 fi
 attrs=""
 for w in worker worker_gpu; do

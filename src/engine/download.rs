@@ -29,6 +29,11 @@ fn construct(name: &str, args: &js_sys::Array) -> Result<JsValue, JsValue> {
     js_sys::Reflect::construct(&class, args)
 }
 
+/// Whether this browser can inflate gzip ([`gunzip`]).
+pub fn can_gunzip() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &"DecompressionStream".into()).unwrap_or(false)
+}
+
 /// Inflates gzipped `bytes` (named `url` in messages) with the browser's DecompressionStream.
 pub async fn gunzip(bytes: &[u8], url: &str) -> Result<Vec<u8>, String> {
     let inflate = async {

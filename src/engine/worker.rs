@@ -23,6 +23,8 @@ use super::task::{AssetSource, Task, TaskSpec, TaskStart};
 /// Where the page serves the data set and the classifier weights.
 /// The digits, gzipped by the build (`www/hash-assets.sh`): a fifth of `www/data/mnist.bin`.
 const DATA_URL: &str = "./data/mnist.bin.gz";
+/// The digits as they are, for a browser without `DecompressionStream`.
+const PLAIN_DATA_URL: &str = "./data/mnist.bin";
 const CLASSIFIER_URL: &str = "./weights/classifier.bpk";
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -181,9 +183,12 @@ impl AssetSource for Assets {
             if let Some(d) = &self.digits {
                 return Ok(d.clone());
             }
-            let packed = fetch_bytes(DATA_URL).await?;
-            let data = MnistSet::decode(&super::download::gunzip(&packed, DATA_URL).await?)
-                .map_err(|e| format!("{DATA_URL}: {e}"))?;
+            let bytes = if super::download::can_gunzip() {
+                super::download::gunzip(&fetch_bytes(DATA_URL).await?, DATA_URL).await?
+            } else {
+                fetch_bytes(PLAIN_DATA_URL).await?
+            };
+            let data = MnistSet::decode(&bytes).map_err(|e| format!("{DATA_URL}: {e}"))?;
             let data = Rc::new(data);
             self.digits = Some(data.clone());
             Ok(data)

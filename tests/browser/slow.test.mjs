@@ -78,3 +78,28 @@ test(`on a ${MBIT} Mbit/s link, progress bars show the page's and the workers' d
     await context.close();
   }
 });
+
+test("a browser without DecompressionStream fetches the plain digits and trains", { timeout: 120_000 }, async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    // The worker's loader first removes the class, as an older browser would lack it.
+    await page.route("**/worker_loader-*", async (route) => {
+      const original = await (await route.fetch()).text();
+      await route.fulfill({ contentType: "text/javascript", body: `delete self.DecompressionStream;\n${original}` });
+    });
+    const fetched = [];
+    context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(`${base}/#/train?backend=cpu`);
+    await page.locator("#step:not([disabled])").waitFor({ timeout: 60_000 });
+    await page.locator("#step").click();
+    await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) === 1, null, { timeout: 60_000 });
+    assert.ok(fetched.includes("/data/mnist.bin"), fetched.join("\n"));
+    assert.ok(!fetched.includes("/data/mnist.bin.gz"));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
