@@ -345,8 +345,8 @@ fn flag(value: Option<&str>) -> bool {
 }
 
 /// Parameters of the page's setup (not of a view's state) that survive a view rewriting its
-/// address: embed mode and its layout.
-const KEPT_KEYS: [&str; 4] = ["panels", "hide", "lock", "origins"];
+/// address: embed mode, its layout and `autostart`.
+const KEPT_KEYS: [&str; 5] = ["panels", "hide", "lock", "origins", "autostart"];
 
 /// The page's address with its hash replaced by `hash` (`#/view?…`), from the current
 /// address's path, query string and hash: the path and query string stay, and so do `embed`
@@ -739,6 +739,11 @@ mod tests {
                 "#/gallery?seed=2"
             ),
             "/#/gallery?seed=2&embed&panels=grid,pad"
+        );
+        let kept = rewrite_hash("/", "", "#/train?embed&autostart&lr_g=1", "#/train?lr_g=2");
+        assert!(
+            PageOptions::parse("", kept.trim_start_matches('/')).autostart,
+            "{kept}"
         );
     }
 
