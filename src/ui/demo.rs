@@ -7,7 +7,7 @@ use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 
 use super::chart::{LineChart, Series};
-use super::embed::{self, HostCommand, RunGate};
+use super::embed::{self, HostCommand, RunGate, Trains};
 use super::progress::{self, Download, DownloadBar};
 use super::samples::read_chosen_file;
 use super::session::{History, save_arrived};
@@ -56,6 +56,20 @@ pub struct DemoSession {
     pub download: RwSignal<Option<Download>>,
     /// Whether training is wanted, and whether the view is on screen (embed mode).
     gate: RunGate,
+}
+
+impl Trains for DemoSession {
+    fn gate(&self) -> RunGate {
+        self.gate
+    }
+
+    fn is_running(&self) -> bool {
+        self.running.get_untracked()
+    }
+
+    fn send(&self, command: Command) {
+        self.command(command);
+    }
 }
 
 impl DemoSession {
@@ -111,34 +125,17 @@ impl DemoSession {
         });
     }
 
-    /// Trains (once the view is on screen, in embed mode) or pauses.
-    pub fn run(&self, on: bool) {
-        let session = *self;
-        self.gate.run(on, move |c| session.command(c));
-    }
-
-    /// Embed mode: pauses training while the view is off screen and resumes it on return.
-    pub fn on_visibility(&self, visible: bool) {
-        let session = *self;
-        self.gate
-            .on_visibility(visible, self.running.get_untracked(), move |c| {
-                session.command(c)
-            });
-    }
-
     /// Obeys a command of the host page (embed mode), except `load`, which each demo answers
     /// with its own networks; the error says why not.
     pub fn host(&self, command: HostCommand) -> Result<(), String> {
         if !self.ready.get_untracked() {
             return Err("the demo's worker is not ready yet; wait for the “ready” event".into());
         }
+        let Some(command) = self.obey_run(command)? else {
+            return Ok(());
+        };
         match command {
-            HostCommand::Start => self.run(true),
-            HostCommand::Pause => self.run(false),
-            HostCommand::Step if self.running.get_untracked() => {
-                return Err("training is running: pause it before stepping".into());
-            }
-            HostCommand::Step => self.command(Command::Step),
+            HostCommand::Start | HostCommand::Pause | HostCommand::Step => {}
             HostCommand::Reset => {
                 self.expect_source("trained from scratch in this tab");
                 self.command(Command::Reset(self.texts.get_untracked()));

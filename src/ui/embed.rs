@@ -386,6 +386,45 @@ pub fn watch_visibility() -> Visibility {
     Visibility(visible)
 }
 
+/// A session whose training the reader, the host page and the view's visibility start and
+/// pause (the train view's and the demos'); the provided methods are the shared behaviour.
+pub trait Trains: Copy + 'static {
+    /// The session's gate.
+    fn gate(&self) -> RunGate;
+    /// Whether the engine says training runs.
+    fn is_running(&self) -> bool;
+    /// Sends a command to the session's worker.
+    fn send(&self, command: Command);
+
+    /// Trains (once the view is on screen, in embed mode) or pauses.
+    fn run(&self, on: bool) {
+        let session = *self;
+        self.gate().run(on, move |c| session.send(c));
+    }
+
+    /// Embed mode: pauses training while the view is off screen and resumes it on return.
+    fn on_visibility(&self, visible: bool) {
+        let session = *self;
+        self.gate()
+            .on_visibility(visible, self.is_running(), move |c| session.send(c));
+    }
+
+    /// Obeys the host's `start`, `pause` and `step`; any other command comes back for the
+    /// session to obey.
+    fn obey_run(&self, command: HostCommand) -> Result<Option<HostCommand>, String> {
+        match command {
+            HostCommand::Start => self.run(true),
+            HostCommand::Pause => self.run(false),
+            HostCommand::Step if self.is_running() => {
+                return Err("training is running: pause it before stepping".into());
+            }
+            HostCommand::Step => self.send(Command::Step),
+            other => return Ok(Some(other)),
+        }
+        Ok(None)
+    }
+}
+
 /// Whether training should run, kept apart from whether it can: an embedded view's training
 /// pauses while it is off screen and resumes on return, unless the reader or the host paused
 /// it. Outside embed mode it is always visible and simply passes commands on.

@@ -30,7 +30,7 @@ use leptos::prelude::*;
 use crate::core::cyclegan::Domain;
 use colorize::{ColorizeSession, ColorizeView};
 use cycle::{CycleSession, CycleView};
-use embed::HostCommand;
+use embed::{HostCommand, Trains};
 use embed_dialog::{EmbedButton, EmbedPanel};
 use gallery::{GallerySession, GalleryView};
 use home::Home;

@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::bridge::WorkerBridge;
 use super::controls::Form;
-use super::embed::{self, HostCommand, RunGate};
+use super::embed::{self, HostCommand, RunGate, Trains};
 use super::options::{PageOptions, Route, train_hash};
 use super::progress::{self, Download};
 use crate::core::metrics::{ClassStats, QualityMetrics};
@@ -113,6 +113,20 @@ pub struct TrainSession {
     pending: StoredValue<Option<ArrayBuffer>, LocalStorage>,
     /// Whether training is wanted, and whether the view is on screen (embed mode).
     gate: RunGate,
+}
+
+impl Trains for TrainSession {
+    fn gate(&self) -> RunGate {
+        self.gate
+    }
+
+    fn is_running(&self) -> bool {
+        self.running.get_untracked()
+    }
+
+    fn send(&self, command: Command) {
+        self.command(command);
+    }
 }
 
 impl TrainSession {
@@ -248,33 +262,16 @@ impl TrainSession {
         }
     }
 
-    /// Trains (once the view is on screen, in embed mode) or pauses.
-    pub fn run(&self, on: bool) {
-        let session = *self;
-        self.gate.run(on, move |c| session.command(c));
-    }
-
-    /// Embed mode: pauses training while the view is off screen and resumes it on return.
-    pub fn on_visibility(&self, visible: bool) {
-        let session = *self;
-        self.gate
-            .on_visibility(visible, self.running.get_untracked(), move |c| {
-                session.command(c)
-            });
-    }
-
     /// Obeys a command of the host page (embed mode); the error says why not.
     pub fn host(&self, command: HostCommand) -> Result<(), String> {
         if !self.ready.get_untracked() {
             return Err("the training worker is not ready yet; wait for the “ready” event".into());
         }
+        let Some(command) = self.obey_run(command)? else {
+            return Ok(());
+        };
         match command {
-            HostCommand::Start => self.run(true),
-            HostCommand::Pause => self.run(false),
-            HostCommand::Step if self.running.get_untracked() => {
-                return Err("training is running: pause it before stepping".into());
-            }
-            HostCommand::Step => self.command(Command::Step),
+            HostCommand::Start | HostCommand::Pause | HostCommand::Step => {}
             HostCommand::Reset => {
                 let config = self.form.config().ok_or_else(|| self.form_errors())?;
                 self.command(Command::Reset(to_setting_pairs(&config)));

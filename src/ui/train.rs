@@ -5,6 +5,7 @@ use wasm_bindgen::JsValue;
 
 use super::chart::{LineChart, Series};
 use super::controls::SettingsForm;
+use super::embed::Trains;
 use super::options::{Layout, train_hash};
 use super::progress::DownloadBar;
 use super::samples::{ClassHistogram, ImagePanel, QualityPanel, read_chosen_file};
