@@ -3,23 +3,15 @@
 // Serious and critical violations fail the test; the others are printed.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+import { useSite } from "./harness.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-let server, base, browser;
+let base, browser;
 
-before(async () => {
-  ({ server, base } = await serveDist());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({ base, browser } = site));
 
 // Each view's address and an element that is there once it has drawn its content.
 const VIEWS = [

@@ -5,25 +5,17 @@
 // redraws the panel; a wrong file gets a clear message and the view keeps working.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium, openWatched } from "./harness.mjs";
+import { openWatched, ROOT, ARTIFACTS, useSite } from "./harness.mjs";
 
-const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
-let server, base, browser, card;
+let base, browser, card;
 
-before(async () => {
-  ({ server, base } = await serveDist());
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
+useSite(async (site) => {
+  ({ base, browser } = site);
   card = JSON.parse(await readFile(join(ROOT, "dist", "pretrained", "colorize.json"), "utf8"));
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
 });
 
 const number = async (page, id) => Number(await page.locator(`#${id}`).innerText());

@@ -3,21 +3,13 @@
 // waiting forever.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launchChromium } from "./harness.mjs";
+import { useSite } from "./harness.mjs";
 
-let server, base, browser;
+let base, browser;
 
-before(async () => {
-  ({ server, base } = await serveDist());
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({ base, browser } = site));
 
 test("a worker that fails gets a message saying to reload, and the view stays", { timeout: 60_000 }, async () => {
   const page = await browser.newPage();

@@ -5,25 +5,14 @@
 // and dark, land in target/browser-artifacts/.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+import { ARTIFACTS, useSite } from "./harness.mjs";
 
-const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
-let server, base, browser;
+let base, browser;
 
-before(async () => {
-  ({ server, base } = await serveDist());
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({ base, browser } = site));
 
 for (const scheme of ["light", "dark"]) {
   for (const width of scheme === "light" ? [280, 320, 800] : [320, 800]) {

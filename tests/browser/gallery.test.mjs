@@ -5,25 +5,17 @@
 // long tasks while dragging, conditional digits on demand, exports, and bad files.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, writeFile, readFile } from "node:fs/promises";
+import { writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium, openWatched } from "./harness.mjs";
+import { openWatched, ROOT, ARTIFACTS, useSite } from "./harness.mjs";
 
-const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
-let server, base, browser, catalogue;
+let base, browser, catalogue;
 
-before(async () => {
-  ({ server, base } = await serveDist());
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
+useSite(async (site) => {
+  ({ base, browser } = site);
   catalogue = JSON.parse(await readFile(join(ROOT, "dist", "pretrained", "manifest.json"), "utf8"));
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
 });
 
 const open = (path) => openWatched(browser, base, path);

@@ -1,12 +1,15 @@
 // Shared by the browser test and the browser benchmark: a static server for dist/ on
 // 127.0.0.1 and Debian's headless Chromium with WebGPU (SwiftShader) enabled.
 import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
+import { readFile, mkdir } from "node:fs/promises";
+import { before, after } from "node:test";
 import { join, extname, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 const DIST = join(ROOT, "dist");
+/** Where browser tests leave their screenshots. */
+export const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".json": "application/json" };
 
 /** Serves dist/ on a free loopback port, under `prefix` (e.g. "/sub"); returns `{ server, base }`. */
@@ -60,4 +63,24 @@ export async function openWatched(browser, base, path) {
   });
   await page.goto(`${base}/${path}`);
   return { page, problems };
+}
+
+/**
+ * For a test file: before its tests, serves dist/, creates the screenshot folder and launches
+ * Chromium, handing `{ server, base, browser }` to `ready` (which may do more set-up and return
+ * something with a `close()` to call at the end); after them, closes them all.
+ */
+export function useSite(ready) {
+  let site, extra;
+  before(async () => {
+    const { server, base } = await serveDist();
+    await mkdir(ARTIFACTS, { recursive: true });
+    site = { server, base, browser: await launchChromium() };
+    extra = await ready(site);
+  });
+  after(async () => {
+    await site?.browser?.close();
+    site?.server?.close();
+    extra?.close?.();
+  });
 }

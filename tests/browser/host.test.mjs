@@ -6,14 +6,13 @@
 // garbage panel name gives the notice while the rest works.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+import { ARTIFACTS, useSite } from "./harness.mjs";
 
-const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
-let server, base, host, hostBase, browser;
+let base, hostBase, browser;
 
 /** The tutorial page: demo A on screen, B and C (by embed.js) far below. */
 function tutorial(playground, hostOrigin) {
@@ -49,21 +48,15 @@ function tutorial(playground, hostOrigin) {
   </body></html>`;
 }
 
-before(async () => {
-  ({ server, base } = await serveDist());
+useSite(async (site) => {
+  ({ base, browser } = site);
   // The tutorial's own origin: another port of the loopback address.
-  host = createServer((req, res) => {
+  const host = createServer((req, res) => {
     res.writeHead(200, { "content-type": "text/html" }).end(tutorial(base, hostBase));
   });
   await new Promise((ok) => host.listen(0, "127.0.0.1", ok));
   hostBase = `http://127.0.0.1:${host.address().port}`;
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-  host?.close();
+  return host;
 });
 
 test("a tutorial with three embedded demos: only the visible one works, commands from the allowed origin drive it", { timeout: 300_000 }, async () => {

@@ -5,27 +5,16 @@
 // mode's refusal of the software adapter. Saves screenshots under target/browser-artifacts/.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium, openWatched } from "./harness.mjs";
+import { openWatched, ARTIFACTS, useSite } from "./harness.mjs";
 
-const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
 const STEPS = Number(process.env.BROWSER_TEST_STEPS ?? 30);
 
-let server, base, browser;
+let base, browser;
 
-before(async () => {
-  ({ server, base } = await serveDist());
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({ base, browser } = site));
 
 // Opens the page with a long-task observer and console capture installed before any script runs.
 const open = (query) => openWatched(browser, base, query);

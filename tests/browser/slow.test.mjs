@@ -4,27 +4,15 @@
 // the home page's first grid of pretrained samples is reported (a figure, not an assertion).
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+import { ARTIFACTS, useSite } from "./harness.mjs";
 
-const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
-
-let server, base, browser;
+let base, browser;
 const MBIT = 10;
 
-before(async () => {
-  ({ server, base } = await serveDist());
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({ base, browser } = site));
 
 /** A fresh page (empty cache) on a throttled link; records every progress text it shows. */
 async function slowPage() {

@@ -1,25 +1,14 @@
 // Browser test: the home page and routes, Share links, garbage in the address, and back/forward.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+import { ARTIFACTS, serveDist, useSite } from "./harness.mjs";
 
-const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
-let server, base, browser;
+let base, browser;
 
-before(async () => {
-  ({ server, base } = await serveDist());
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useSite((site) => ({ base, browser } = site));
 
 async function open(context, path) {
   const page = await context.newPage({ viewport: { width: 1280, height: 900 } });
