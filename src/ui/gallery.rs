@@ -451,7 +451,7 @@ fn ModelCardView(card: ModelCard, yardstick: Option<f64>) -> impl IntoView {
             {card.preview.then(|| view! { <p class="qbar miss">"Preview: this model misses a quality bar below, so it is not offered as pretrained yet."</p> })}
             <p><b>{card.title.clone()}</b> " · " {trained}
                {card.psi.map(|p| format!(" · drawn at ψ {p} by default"))} " · " {if card.ema { "EMA weights" } else { "raw weights" }} " · "
-               {card.precision.id()} ", " {format!("{:.0} KB", card.bytes as f64 / 1024.0)}</p>
+               {card.precision.label()} ", " {format!("{:.0} KB", card.bytes as f64 / 1024.0)}</p>
             <p class="muted">
                 {card.psi.map(|p| format!("At ψ {p}: "))}
                 {format!("FID {:.1} · IS {:.2} · {}/10 classes · class KL {:.3} · confidence {:.3}",
