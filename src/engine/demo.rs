@@ -297,7 +297,7 @@ impl<M: DemoModel> Task for Demo<M> {
         self.running
     }
 
-    fn tick(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
+    fn tick<'a>(&'a mut self, _assets: &'a mut dyn AssetSource) -> LocalBoxFuture<'a, Vec<Event>> {
         Box::pin(Demo::tick(self))
     }
 }

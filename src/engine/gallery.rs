@@ -3,6 +3,8 @@
 //! interpolation between two samples (a label morph between two digits), a 2-D latent pad, the
 //! truncation trade-off measured by the classifier, and samples exported as `.npy`.
 
+use std::cell::RefCell;
+
 use burn::prelude::*;
 use futures::future::LocalBoxFuture;
 use npyz::WriterBuilder;
@@ -60,7 +62,12 @@ fn one_hot(digit: u8) -> Vec<f32> {
 /// The gallery's state.
 pub struct Gallery {
     device: Device,
-    classifier: Classifier,
+    /// Fetched after the first grid, which is shown before its verdict (a first visit
+    /// downloads less before the first samples appear).
+    classifier: Option<Classifier>,
+    /// Panels shown without their verdict, judged (latest per panel name) once the classifier
+    /// is here.
+    unjudged: RefCell<Vec<(Tensor<4>, Panel)>>,
     model: Option<SamplerFile>,
     seed: u64,
     truncation: Option<f32>,
@@ -71,8 +78,7 @@ pub struct Gallery {
 /// (e.g. `37`); the page loads a model next. Unreadable settings are reported and skipped.
 pub fn start_gallery(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started, String>> {
     Box::pin(async move {
-        let classifier = start.assets.classifier(&start.device).await?;
-        let mut gallery = Gallery::new(&start.device, classifier);
+        let mut gallery = Gallery::new(&start.device, None);
         let mut events = Vec::new();
         for (key, value) in &start.settings {
             if let Err(message) = gallery.set(key, value) {
@@ -88,11 +94,12 @@ fn error(kind: ErrorKind, message: impl Into<String>) -> WorkerError {
 }
 
 impl Gallery {
-    /// A gallery with no model yet.
-    pub fn new(device: &Device, classifier: Classifier) -> Self {
+    /// A gallery with no model yet (and the classifier, if the host has it already).
+    pub fn new(device: &Device, classifier: Option<Classifier>) -> Self {
         Self {
             device: device.clone(),
             classifier,
+            unjudged: RefCell::new(Vec::new()),
             model: None,
             seed: 1,
             truncation: None,
@@ -247,7 +254,50 @@ impl Gallery {
                 stats: None,
             });
         }
-        judged_panel(&self.classifier, images, panel).await
+        match &self.classifier {
+            Some(classifier) => judged_panel(classifier, images, panel).await,
+            None => {
+                let pixels = to_bytes(&read_f32(images.clone()).await?);
+                let mut unjudged = self.unjudged.borrow_mut();
+                unjudged.retain(|(_, p)| p.name != panel.name);
+                unjudged.push((images, panel.clone()));
+                Ok(Event::Panel {
+                    panel: Panel { pixels, ..panel },
+                    stats: None,
+                })
+            }
+        }
+    }
+
+    /// The classifier, fetched through `assets` on first use.
+    async fn classifier(
+        &mut self,
+        assets: &mut dyn AssetSource,
+    ) -> Result<&Classifier, WorkerError> {
+        if self.classifier.is_none() {
+            let classifier = assets
+                .classifier(&self.device)
+                .await
+                .map_err(|e| error(ErrorKind::Startup, e))?;
+            self.classifier = Some(classifier);
+        }
+        self.classifier
+            .as_ref()
+            .ok_or_else(|| error(ErrorKind::Startup, "no classifier"))
+    }
+
+    /// Fetches the classifier and judges the panels shown without a verdict.
+    async fn judge_shown(&mut self, assets: &mut dyn AssetSource) -> Vec<Event> {
+        let pending = std::mem::take(&mut *self.unjudged.borrow_mut());
+        let classifier = match self.classifier(assets).await {
+            Ok(c) => c.clone(),
+            Err(e) => return vec![Event::Error(e)],
+        };
+        let mut events = Vec::new();
+        for (images, panel) in pending {
+            events.extend(one(judged_panel(&classifier, images, panel).await));
+        }
+        events
     }
 
     fn psi_text(&self) -> String {
@@ -324,20 +374,24 @@ impl Gallery {
         one(self.panel(&[cell], "pad", title, 1, None, false).await)
     }
 
-    async fn sweep(&self, assets: &mut dyn AssetSource) -> Vec<Event> {
+    async fn sweep(&mut self, assets: &mut dyn AssetSource) -> Vec<Event> {
         if let Err(e) = self.model() {
             return vec![Event::Error(e)];
         }
+        let classifier = match self.classifier(assets).await {
+            Ok(c) => c.clone(),
+            Err(e) => return vec![Event::Error(e)],
+        };
         let digits = match assets.digits().await {
             Ok(d) => d,
             Err(e) => return vec![Event::Error(error(ErrorKind::Startup, e))],
         };
         let (first, count) = REAL_REFERENCE;
-        let real =
-            match real_feature_stats(&self.classifier, &digits, first, count, &self.device).await {
-                Ok(r) => r,
-                Err(e) => return vec![Event::Error(e.into())],
-            };
+        let real = match real_feature_stats(&classifier, &digits, first, count, &self.device).await
+        {
+            Ok(r) => r,
+            Err(e) => return vec![Event::Error(e.into())],
+        };
         let Ok(m) = self.model() else {
             return Vec::new();
         };
@@ -347,7 +401,7 @@ impl Gallery {
         for psi in SWEEP {
             match evaluate_generator(
                 &m.generator,
-                &self.classifier,
+                &classifier,
                 &real,
                 a.latent_dim,
                 a.conditioning.is_conditional(),
@@ -532,6 +586,15 @@ impl Task for Gallery {
     ) -> LocalBoxFuture<'a, Vec<Event>> {
         Box::pin(Gallery::handle(self, command, assets))
     }
+
+    /// Busy while a shown panel awaits its verdict.
+    fn is_running(&self) -> bool {
+        !self.unjudged.borrow().is_empty()
+    }
+
+    fn tick<'a>(&'a mut self, assets: &'a mut dyn AssetSource) -> LocalBoxFuture<'a, Vec<Event>> {
+        Box::pin(self.judge_shown(assets))
+    }
 }
 
 #[cfg(test)]
@@ -590,7 +653,7 @@ mod tests {
     fn gallery(bytes: Vec<u8>) -> (Gallery, Vec<Event>) {
         let device = Device::flex();
         let classifier = pollster::block_on(Files.classifier(&device)).unwrap();
-        let mut g = Gallery::new(&device, classifier);
+        let mut g = Gallery::new(&device, Some(classifier));
         let events = run(&mut g, Command::LoadCheckpoint { bytes });
         (g, events)
     }
@@ -615,6 +678,44 @@ mod tests {
 
     fn close(a: &[u8], b: &[u8]) -> bool {
         a.iter().zip(b).all(|(x, y)| x.abs_diff(*y) <= 1)
+    }
+
+    #[test]
+    fn the_first_grid_comes_before_the_classifier_and_is_judged_when_it_arrives() {
+        let device = Device::flex();
+        let mut g = Gallery::new(&device, None);
+        let bytes = generator_file(Conditioning::None);
+        let shown = run(&mut g, Command::LoadCheckpoint { bytes });
+        let first = panel(&shown, "gallery");
+        assert!(
+            shown.iter().any(
+                |e| matches!(e, Event::Panel { panel, stats: None } if panel.name == "gallery")
+            )
+        );
+        // A second grid before the verdict: only the latest is judged.
+        let second = panel(&run(&mut g, Command::Generate { seed: 2 }), "gallery");
+        assert_ne!(first.pixels, second.pixels);
+        assert!(Task::is_running(&g));
+        let judged = pollster::block_on(Task::tick(&mut g, &mut Files));
+        assert!(!Task::is_running(&g));
+        let [
+            Event::Panel {
+                panel,
+                stats: Some(stats),
+            },
+        ] = judged.as_slice()
+        else {
+            panic!("one judged grid expected: {judged:?}");
+        };
+        assert_eq!(panel.pixels, second.pixels);
+        assert_eq!(stats.histogram.iter().sum::<u32>() as usize, GRID);
+        // From now on grids come judged.
+        let third = run(&mut g, Command::Generate { seed: 3 });
+        assert!(matches!(
+            third.as_slice(),
+            [Event::Panel { stats: Some(_), .. }]
+        ));
+        assert!(!Task::is_running(&g));
     }
 
     #[test]

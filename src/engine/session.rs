@@ -110,7 +110,7 @@ impl Task for Engine {
         self.running
     }
 
-    fn tick(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
+    fn tick<'a>(&'a mut self, _assets: &'a mut dyn AssetSource) -> LocalBoxFuture<'a, Vec<Event>> {
         Box::pin(Engine::tick(self))
     }
 }

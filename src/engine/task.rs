@@ -44,8 +44,8 @@ pub trait Task {
     fn is_running(&self) -> bool {
         false
     }
-    /// One slice of continuous work.
-    fn tick(&mut self) -> LocalBoxFuture<'_, Vec<Event>> {
+    /// One slice of continuous work (fetching assets it needs through `assets`).
+    fn tick<'a>(&'a mut self, _assets: &'a mut dyn AssetSource) -> LocalBoxFuture<'a, Vec<Event>> {
         Box::pin(async { Vec::new() })
     }
 }

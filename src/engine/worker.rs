@@ -292,7 +292,7 @@ pub fn run() {
                 }
             }
             if task.is_running() {
-                post(task.tick().await);
+                post(task.tick(&mut assets).await);
                 yield_to_event_loop().await;
             } else {
                 match rx.next().await {

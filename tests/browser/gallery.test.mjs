@@ -127,6 +127,8 @@ test("conditional models draw the digits asked for; truncation and its trade-off
     await page.locator("#gallery-seed").fill(String(seed));
     await page.locator("#gallery-apply-seed").click();
     await waitTitle(page, new RegExp(`^Seed ${seed},`));
+    // The first grid may come before the classifier, its verdict just after.
+    await page.locator("#gallery[data-histogram]").waitFor();
     const h = JSON.parse(await page.locator("#gallery").getAttribute("data-histogram"));
     threes += h[3];
     total += h.reduce((x, y) => x + y, 0);
