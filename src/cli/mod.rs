@@ -24,7 +24,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::engine::METRICS_SAMPLES;
 
 use args::{RunArgs, TaskArgs, TaskRunArgs};
-use bench::bench;
+use bench::{BenchArgs, bench};
 use classifier::train_classifier;
 use colorize::colorize;
 use common::device;
@@ -118,7 +118,7 @@ enum Cmd {
         assets: Assets,
     },
     /// Write a compact generator file for the gallery from a checkpoint (or a generator file),
-    /// judged by the classifier in f32 and f16; with --manifest, record its card there.
+    /// judged by the classifier in f32, f16 and 8-bit; with --manifest, record its card there.
     Export {
         /// A checkpoint.bpk from `train` or the page, or a generator file.
         #[arg(long)]
@@ -129,7 +129,7 @@ enum Cmd {
         /// Which generator of a run: its moving average (EMA), G as trained, or the better.
         #[arg(long, value_enum, default_value = "best")]
         weights: Weights,
-        /// Store the weights in f32, f16, or f16 unless that costs quality.
+        /// Store the weights in f32, f16 or 8-bit (q8), or the smallest that costs no quality.
         #[arg(long, value_enum, default_value = "best")]
         precision: PrecisionArg,
         /// The gallery's catalogue (JSON) to record the model's card in.
@@ -279,12 +279,22 @@ enum Cmd {
         #[arg(long, default_value = "www/data/mnist.bin")]
         data: PathBuf,
     },
-    /// Milliseconds per training step (one D step + one G step, batch 64) per model and backend.
+    /// Milliseconds per training step (one D step + one G step) per model, batch size and backend.
     Bench {
+        /// Timed steps per measurement (after 2 warm-up steps).
         #[arg(long, default_value_t = 10)]
         steps: usize,
         #[arg(long, default_value = "www/data/mnist.bin")]
         data: PathBuf,
+        /// Only these models (ids: mlp-3layer, mlp, dcgan-16, dcgan-32, dcgan-64); all by default.
+        #[arg(long, value_delimiter = ',')]
+        models: Vec<String>,
+        /// Batch sizes to time.
+        #[arg(long, value_delimiter = ',', default_value = "64")]
+        batches: Vec<usize>,
+        /// Also write the figures as JSON here (read by `tests/browser/bench.mjs`).
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
 }
 
@@ -454,6 +464,18 @@ pub fn main() -> Result<()> {
             }
             domains(&fonts, count, seed, grid.as_deref(), &classifier)
         }
-        Cmd::Bench { steps, data } => bench(steps, &data),
+        Cmd::Bench {
+            steps,
+            data,
+            models,
+            batches,
+            json,
+        } => bench(&BenchArgs {
+            steps,
+            data: &data,
+            models: &models,
+            batches: &batches,
+            json: json.as_deref(),
+        }),
     }
 }

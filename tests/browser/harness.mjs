@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
 import { before, after } from "node:test";
 import { join, extname, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -12,19 +13,36 @@ const DIST = join(ROOT, "dist");
 export const ARTIFACTS = join(ROOT, "target", "browser-artifacts");
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".json": "application/json" };
 
-/** Serves dist/ on a free loopback port, under `prefix` (e.g. "/sub"); returns `{ server, base }`. */
-export async function serveDist(prefix = "") {
+/**
+ * Serves dist/ on a free loopback port, under `prefix` (e.g. "/sub"); returns `{ server, base }`.
+ * `mounts` serves more folders beside it (`{ "/tfjs": "/abs/dir" }`); `gzip` compresses every
+ * response whose client accepts it, as a static host would (bodies compressed once, then kept);
+ * `dist` serves another build than dist/.
+ */
+export async function serveDist(prefix = "", { mounts = {}, gzip = false, dist = DIST } = {}) {
+  const compressed = new Map();
   const server = createServer(async (req, res) => {
     let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    if (prefix) {
+    let root = dist;
+    const mount = Object.keys(mounts).find((m) => path.startsWith(`${m}/`));
+    if (mount) {
+      root = mounts[mount];
+      path = path.slice(mount.length);
+    } else if (prefix) {
       if (!path.startsWith(`${prefix}/`)) return res.writeHead(404).end("not found");
       path = path.slice(prefix.length);
     }
-    const file = join(DIST, path === "/" ? "index.html" : path);
-    if (!file.startsWith(DIST)) return res.writeHead(403).end();
+    const file = join(root, path === "/" ? "index.html" : path);
+    if (!file.startsWith(root)) return res.writeHead(403).end();
     try {
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-length": body.length }).end(body);
+      let body = await readFile(file);
+      const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream" };
+      if (gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "") && !file.endsWith(".gz")) {
+        if (!compressed.has(file)) compressed.set(file, gzipSync(body, { level: 9 }));
+        body = compressed.get(file);
+        headers["content-encoding"] = "gzip";
+      }
+      res.writeHead(200, { ...headers, "content-length": body.length }).end(body);
     } catch {
       res.writeHead(404).end("not found");
     }
