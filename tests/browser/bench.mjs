@@ -210,7 +210,7 @@ line();
 line("### What a first visit downloads");
 line();
 const vs = visits.map((v) => v.seconds);
-line(`Cold cache${QUICK ? ", unthrottled" : `, ${MBIT} Mbit/s and 40 ms latency`}, files served gzipped: the home page's first pretrained grid appears after **${fmt(Math.min(...vs))}–${fmt(Math.max(...vs))} s** (${vs.length} run${vs.length > 1 ? "s" : ""}; goal ≤ 3 s). Until then it fetches:`);
+line(`Cold cache${QUICK ? ", unthrottled" : `, ${MBIT} Mbit/s and 40 ms latency`}, files served gzipped: the home page's first pretrained grid appears after **${fmt(Math.min(...vs), 2)}–${fmt(Math.max(...vs), 2)} s** (${vs.length} run${vs.length > 1 ? "s" : ""}; goal ≤ 3 s). Until then it fetches:`);
 line();
 line("| file | raw MB | gzip MB | brotli MB |");
 line("|---|---|---|---|");
@@ -264,7 +264,7 @@ for (const model of SCALE_MODELS) {
   }
 }
 line();
-if (opt.write) line("![Step time against batch size](docs/bench-scale.svg)");
+if (opt.write) line(`![Step time against batch size: solid in the tab (one thread), dashed natively (${maxThreads} threads)](docs/bench-scale.svg)`);
 const report = out.join("\n");
 console.log(report);
 
@@ -287,7 +287,7 @@ function plot() {
   SCALE_MODELS.forEach((model, i) => {
     series.push({ name: `${model}, tab`, colour: colours[i % 4], dash: "", pts: SCALE_BATCHES.map((b) => [b, scale[model][b]]) });
     const pts = SCALE_BATCHES.map((b) => [b, nativeMs(model, b, maxThreads)]).filter(([, y]) => y);
-    if (pts.length) series.push({ name: `${model}, native`, colour: colours[i % 4], dash: "6 4", pts });
+    if (pts.length) series.push({ name: `${model}, native ×${maxThreads}`, colour: colours[i % 4], dash: "6 4", pts });
   });
   const ys = series.flatMap((s) => s.pts.map(([, y]) => y));
   const [y0, y1] = [Math.log10(Math.min(...ys)) - 0.1, Math.log10(Math.max(...ys)) + 0.1];
