@@ -807,7 +807,7 @@ pub fn GalleryView() -> impl IntoView {
                     <p class="muted" id="gallery-first-grid">{move || s.first_grid_ms.get().map(|t| format!("First grid {t:.0} ms after the page started."))}</p>
                 </div>
                 <div class="gallery-side" hidden=!(shows("classes") || shows("pad"))>
-                    <div hidden=!shows("classes")><ClassHistogram stats=s.stats.into() /></div>
+                    <div hidden=!shows("classes")><ClassHistogram stats=s.stats.into() judging=Signal::derive(move || s.grid.with(Option::is_some)) /></div>
                     <div class="pad-wrap" hidden=!shows("pad")>
                         <div class="latent-pad" id="latent-pad" role="slider" tabindex="0"
                             aria-label="Latent pad: arrow keys move the point (Shift: further), Home returns to the middle"

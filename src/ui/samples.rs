@@ -202,6 +202,10 @@ pub fn QualityPanel(
 pub fn ClassHistogram(
     /// The classifier's statistics of the current samples.
     stats: Signal<Option<ClassStats>>,
+    /// Samples are shown and their verdict is on its way (the gallery's first grid comes before
+    /// the classifier).
+    #[prop(optional, into)]
+    judging: Option<Signal<bool>>,
 ) -> impl IntoView {
     view! {
         <figure class="histogram" title="How the playground's MNIST classifier (97% accurate on held-out digits) labels the grid's samples. Healthy: every digit present; a single tall bar means mode collapse.">
@@ -221,7 +225,9 @@ pub fn ClassHistogram(
                 })}
             </svg>
             <div class="axis">{move || stats.with(|s| s.as_ref().map(|s| format!(
-                "{}/10 digits · mean confidence {:.2}", s.classes_covered, s.mean_max_prob)).unwrap_or_else(|| "waiting for samples…".into()))}</div>
+                "{}/10 digits · mean confidence {:.2}", s.classes_covered, s.mean_max_prob)).unwrap_or_else(|| {
+                    if judging.is_some_and(|j| j.get()) { "judging these samples…".into() } else { "waiting for samples…".into() }
+                }))}</div>
         </figure>
     }
 }
