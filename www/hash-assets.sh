@@ -28,14 +28,18 @@ if [ "${GAN_KEEP_NAMES:-0}" = 1 ]; then
   echo "hash-assets: keeping the wasm names (GAN_KEEP_NAMES=1)"
 elif [ -z "$wasm_opt" ]; then
   echo "hash-assets: no wasm-opt of Binaryen >= 116 (npm's binaryen: .ci/setup --browser); the wasm keeps its names" >&2
+  # The deployment sets this, so a missing tool cannot ship the larger files unnoticed.
+  [ "${GAN_REQUIRE_WASM_OPT:-0}" != 1 ] || exit 1
 else
   sri() { openssl dgst -sha384 -binary "$1" | openssl base64 -A; }
   for f in *_bg.wasm; do
     before=$(sri "$f")
     "$wasm_opt" --strip-debug --strip-producers "$f" -o "$f.stripped"
     mv "$f.stripped" "$f"
-    # Trunk's subresource-integrity hash of the page's wasm must follow its new bytes.
-    sed -i "s|sha384-$before|sha384-$(sri "$f")|" index.html
+    # Trunk's subresource-integrity hash of the page's wasm, and the size its loader shows
+    # progress against, must follow the new bytes.
+    sed -i -e "s|sha384-$before|sha384-$(sri "$f")|" \
+      -e "s|'./$f', [0-9]*,|'./$f', $(stat -c%s "$f"),|" index.html
   done
 fi
 attrs=""

@@ -513,7 +513,9 @@ fn quantised_weights() -> Result<burn::module::ParamGroup, CheckpointError> {
         .map_err(|e| CheckpointError::Format(format!("weight pattern: {e:?}")))
 }
 
-/// Turns every quantised float parameter of a module back into f32 (others are unchanged).
+/// Turns every quantised float parameter of a module back into a trainable f32 one (others are
+/// unchanged): on an autodiff device a dequantised tensor is a new leaf that tracks no gradient,
+/// so a fine-tuned q8 generator would otherwise train only its biases and BatchNorm.
 struct Dequantise;
 
 impl burn::module::ModuleMapper for Dequantise {
@@ -521,7 +523,11 @@ impl burn::module::ModuleMapper for Dequantise {
         &mut self,
         param: burn::module::Param<Tensor<D>>,
     ) -> burn::module::Param<Tensor<D>> {
-        param.map(|t| t.dequantize())
+        if matches!(param.val().dtype(), burn::tensor::DType::QFloat(_)) {
+            param.map(|t| t.dequantize()).set_require_grad(true)
+        } else {
+            param
+        }
     }
 }
 
@@ -548,7 +554,13 @@ pub fn save_generator(
     ema: bool,
     precision: Precision,
 ) -> Result<Vec<u8>, CheckpointError> {
-    save_generator_as(generator, config, steps, ema, precision, GENERATOR_FORMAT)
+    // Only 8-bit files need format 2; f32 and f16 files stay readable by older playgrounds.
+    let format = if precision == Precision::Q8 {
+        GENERATOR_FORMAT
+    } else {
+        1
+    };
+    save_generator_as(generator, config, steps, ema, precision, format)
 }
 
 fn save_generator_as(
@@ -1386,6 +1398,38 @@ mod tests {
             outputs(trainer.generator(), 12, &device),
             outputs(&g, 12, &device)
         );
+        // An 8-bit file fine-tunes every weight, not only its biases and BatchNorm.
+        let q8 = save_generator(&g, &config, 700, true, Precision::Q8).unwrap();
+        let (mut trainer, _) =
+            resume_trainer(&q8, data.len(), &device, Optimizers::Restore).unwrap();
+        let before = weights(trainer.generator());
+        trainer.step(&data).unwrap();
+        let after = weights(trainer.generator());
+        assert!(!before.is_empty() && before.len() == after.len());
+        for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+            assert_ne!(b, a, "weight tensor {i} of the q8 generator did not train");
+        }
+    }
+
+    /// The values of every parameter of two or more dimensions: the weights of Linear, Conv,
+    /// ConvTranspose and Embedding layers (biases and BatchNorm are one-dimensional).
+    fn weights(g: &Generator) -> Vec<Vec<f32>> {
+        struct Weights(Vec<Vec<f32>>);
+        impl burn::module::ModuleVisitor for Weights {
+            fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<Tensor<D>>) {
+                if D >= 2 {
+                    let values = param
+                        .val()
+                        .into_data()
+                        .try_to_vec::<f32>()
+                        .unwrap_or_default();
+                    self.0.push(values);
+                }
+            }
+        }
+        let mut visitor = Weights(Vec::new());
+        g.visit(&mut visitor);
+        visitor.0
     }
 
     #[test]

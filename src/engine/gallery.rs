@@ -495,6 +495,8 @@ impl Gallery {
     /// kept.
     pub fn load(&mut self, bytes: &[u8]) -> Result<(), EngineError> {
         self.model = Some(load_sampler(bytes, &self.device)?);
+        // The old model's panels still awaiting a verdict are no longer on screen.
+        self.unjudged.borrow_mut().clear();
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
 import { before, after } from "node:test";
-import { join, extname, resolve } from "node:path";
+import { join, extname, resolve, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
@@ -33,7 +33,7 @@ export async function serveDist(prefix = "", { mounts = {}, gzip = false, dist =
       path = path.slice(prefix.length);
     }
     const file = join(root, path === "/" ? "index.html" : path);
-    if (!file.startsWith(root)) return res.writeHead(403).end();
+    if (file !== root && !file.startsWith(root + sep)) return res.writeHead(403).end();
     try {
       let body = await readFile(file);
       const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream" };
