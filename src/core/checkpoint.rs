@@ -1260,6 +1260,13 @@ mod tests {
             .unwrap_or_default()
     }
 
+    fn largest_difference(a: &[f32], b: &[f32]) -> f32 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    }
+
     #[test]
     fn generator_files_round_trip_in_every_precision_at_a_fraction_of_the_size() {
         let device = Device::flex();
@@ -1288,12 +1295,7 @@ mod tests {
         assert_eq!(outputs(&loaded.generator, 12, &device), want);
         let loaded = load_sampler(&half, &device).unwrap();
         assert_eq!(loaded.precision, Precision::F16);
-        let got = outputs(&loaded.generator, 12, &device);
-        let worst = got
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f32::max);
+        let worst = largest_difference(&outputs(&loaded.generator, 12, &device), &want);
         assert!(
             worst > 0.0 && worst < 0.01,
             "f16 changed outputs by {worst}"
@@ -1309,12 +1311,7 @@ mod tests {
         );
         let loaded = load_sampler(&q8, &device).unwrap();
         assert_eq!(loaded.precision, Precision::Q8);
-        let got = outputs(&loaded.generator, 12, &device);
-        let worst = got
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f32::max);
+        let worst = largest_difference(&outputs(&loaded.generator, 12, &device), &want);
         assert!(worst > 0.0 && worst < 0.05, "q8 changed outputs by {worst}");
         // Any GAN checkpoint serves too, with its moving average when it has one.
         let d = config.architecture.init_discriminator(&device);

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { gzipSync, brotliCompressSync } from "node:zlib";
-import { ROOT, serveDist, launchChromium } from "./harness.mjs";
+import { ROOT, serveDist, launchChromium, coldPage } from "./harness.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -68,15 +68,7 @@ async function sizes(path) {
  * to its first pretrained grid and every file of dist/ it fetched until then.
  */
 async function firstVisit() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-  if (!QUICK) {
-    const bytesPerSecond = (MBIT * 1e6) / 8;
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 40, downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
-  }
+  const { context, page } = await coldPage(browser, QUICK ? 0 : MBIT);
   // Navigation-relative time of the first grid (the gallery's own figure counts from its start).
   await page.addInitScript(() => {
     const observer = new MutationObserver(() => {

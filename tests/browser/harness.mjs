@@ -64,6 +64,23 @@ export function launchChromium() {
 }
 
 /**
+ * A page in a fresh context with the cache disabled, as a first visit sees it; with `mbit`, on a
+ * link throttled to that many Mbit/s each way and 40 ms latency. Returns `{ context, page }`.
+ */
+export async function coldPage(browser, mbit) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  if (mbit) {
+    const bytesPerSecond = (mbit * 1e6) / 8;
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 40, downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
+  }
+  return { context, page };
+}
+
+/**
  * Opens `base/path` in a new page of `browser` with console errors, page errors and the main
  * thread's long tasks recorded from the first script on: returns `{ page, problems }` (the long
  * tasks are in `window.__longtasks`).

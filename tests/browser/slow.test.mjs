@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, useSite } from "./harness.mjs";
+import { ARTIFACTS, coldPage, useSite } from "./harness.mjs";
 
 let base, browser;
 const MBIT = 10;
@@ -16,14 +16,7 @@ useSite((site) => ({ base, browser } = site));
 
 /** A fresh page (empty cache) on a throttled link; records every progress text it shows. */
 async function slowPage() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-  await cdp.send("Network.emulateNetworkConditions", {
-    offline: false, latency: 40, downloadThroughput: (MBIT * 1e6) / 8, uploadThroughput: (MBIT * 1e6) / 8,
-  });
+  const { context, page } = await coldPage(browser, MBIT);
   await page.addInitScript(() => {
     window.__progress = [];
     new MutationObserver(() => {
