@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Trunk post-build hook (Trunk.toml): gives the workers content-hashed names, as Trunk gives the
-# page's own files, and writes into index.html the build's id and the workers' loaders:
+# Trunk post-build hook (Trunk.toml): builds the threaded CPU worker (www/build-threads.sh),
+# then gives the workers content-hashed names, as Trunk gives the page's own files, and writes
+# into index.html the build's id and the workers' loaders:
 #   <meta name="gan-playground-build" content="BUILD" data-worker="./worker_loader-HASH.js" …>
 # The page starts the workers by those names and fetches data and models with `?v=BUILD`, so a
 # cache can never serve a new page an old worker or an old file: only index.html must be
 # revalidated (README, "Host it yourself").
 set -euo pipefail
+# First the threaded CPU worker, which Trunk cannot build.
+bash "$(dirname "$0")/build-threads.sh"
 cd "${TRUNK_STAGING_DIR:?run by Trunk as a post_build hook}"
 # The digits compress to a fifth: ship them gzipped whatever the server does (the worker
 # inflates them with the browser's DecompressionStream; a browser without one fetches the
@@ -42,17 +45,13 @@ else
       -e "s|'./$f', [0-9]*,|'./$f', $(stat -c%s "$f"),|" index.html
   done
 fi
-attrs=""
-for w in worker worker_gpu; do
-  [ -f "$w.js" ] && [ -f "${w}_loader.js" ] || continue
-  h=$(cat "$w.js" "${w}_bg.wasm" | sha256sum | cut -c1-16)
-  mv "$w.js" "$w-$h.js"
-  mv "${w}_bg.wasm" "$w-${h}_bg.wasm"
-  # The loader (in place of Trunk's two-line one) downloads the wasm itself, telling the page
-  # how far it is with the engine's `Loading` event, then starts wasm-bindgen on the bytes.
-  cat > "${w}_loader-$h.js" <<JS
-(async () => {
-  const wasm = "./$w-${h}_bg.wasm";
+# The loaders (in place of Trunk's two-line ones) download the wasm themselves, telling the page
+# how far they are with the engine's `Loading` event, then start wasm-bindgen on the bytes.
+# `download` prints the part they share: it leaves the bytes in `bytes` (undefined where the
+# body cannot be streamed: wasm-bindgen then fetches it again).
+download() {
+  cat <<JS
+  const wasm = "./$1";
   const response = await fetch(wasm);
   if (!response.ok) throw new Error(\`\${wasm}: HTTP \${response.status}\`);
   let bytes;
@@ -78,13 +77,36 @@ for w in worker worker_gpu; do
     for (const c of chunks) { bytes.set(c, at); at += c.length; }
     postMessage(JSON.stringify({ Loading: { what: "the worker's code", done, total: done } }));
   } catch (e) {
-    bytes = undefined; // no readable stream here: let wasm-bindgen fetch it again
+    bytes = undefined;
   }
-  importScripts("./$w-$h.js");
-  await wasm_bindgen({ module_or_path: bytes ?? wasm });
-})().catch((e) => setTimeout(() => { throw e; })); // an error event the page reports
 JS
-  rm "${w}_loader.js"
+}
+attrs=""
+for w in worker worker_gpu worker_mt; do
+  [ -f "$w.js" ] && [ -f "${w}_bg.wasm" ] || continue
+  h=$(cat "$w.js" "${w}_bg.wasm" | sha256sum | cut -c1-16)
+  mv "$w.js" "$w-$h.js"
+  mv "${w}_bg.wasm" "$w-${h}_bg.wasm"
+  if [ "$w" = worker_mt ]; then
+    # A module worker (wasm-bindgen's `web` output): it starts `?threads=N` helper workers on
+    # its module and memory, then the engine (src/bin/worker_mt.rs).
+    { echo "import init, { start } from \"./$w-$h.js\";"
+      echo "const threads = Math.max(1, Number(new URL(import.meta.url).searchParams.get(\"threads\")) || navigator.hardwareConcurrency || 1);"
+      echo "(async () => {"
+      download "$w-${h}_bg.wasm"
+      echo "  await init({ module_or_path: bytes ?? wasm });"
+      echo "  await start(threads);"
+      echo "})().catch((e) => setTimeout(() => { throw e; })); // an error event the page reports"
+    } > "${w}_loader-$h.js"
+  else
+    { echo "(async () => {"
+      download "$w-${h}_bg.wasm"
+      echo "  importScripts(\"./$w-$h.js\");"
+      echo "  await wasm_bindgen({ module_or_path: bytes ?? wasm });"
+      echo "})().catch((e) => setTimeout(() => { throw e; })); // an error event the page reports"
+    } > "${w}_loader-$h.js"
+    rm -f "${w}_loader.js"
+  fi
   attrs="$attrs data-$w=\"./${w}_loader-$h.js\""
 done
 build=$(find . -type f ! -name index.html -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)

@@ -52,6 +52,15 @@ impl WorkerKind {
     }
 }
 
+/// The thread pool of the CPU worker: `Some(n)` starts the threaded build with `n` threads,
+/// `None` the single-thread one. Threads need a cross-origin isolated page (shared memory), a
+/// build that has the threaded worker and more than one core; `wish` is the address's
+/// `threads=` (1 asks for the single-thread build), else one thread per core.
+pub fn cpu_threads(isolated: bool, built: bool, cores: u32, wish: Option<u32>) -> Option<u32> {
+    let n = wish.unwrap_or(cores);
+    (isolated && built && n > 1).then_some(n)
+}
+
 /// Which worker to start, and why the CPU when it was not the user's wish.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Placement {
@@ -142,6 +151,17 @@ mod tests {
             architecture: if software { "swiftshader" } else { "ampere" }.into(),
             software,
         })
+    }
+
+    #[test]
+    fn threads_need_isolation_a_threaded_build_and_more_than_one_thread() {
+        assert_eq!(cpu_threads(true, true, 4, None), Some(4));
+        assert_eq!(cpu_threads(true, true, 4, Some(2)), Some(2));
+        assert_eq!(cpu_threads(true, true, 1, Some(3)), Some(3));
+        assert_eq!(cpu_threads(true, true, 4, Some(1)), None);
+        assert_eq!(cpu_threads(true, true, 1, None), None);
+        assert_eq!(cpu_threads(false, true, 4, None), None);
+        assert_eq!(cpu_threads(true, false, 4, Some(2)), None);
     }
 
     #[test]

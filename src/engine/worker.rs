@@ -125,12 +125,19 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     .await
 }
 
+/// The size of the worker's thread pool ([`run_threaded`]); 1 in the plain CPU worker.
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
 fn cpu(reason: Option<String>) -> (Device, BackendInfo) {
+    let label = match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => "CPU (Burn flex, WebAssembly SIMD)".to_string(),
+        n => format!("CPU (Burn flex, WebAssembly SIMD, {n} threads)"),
+    };
     (
         Device::flex(),
         BackendInfo {
             gpu: false,
-            label: "CPU (Burn flex, WebAssembly SIMD)".into(),
+            label,
             reason,
         },
     )
@@ -244,6 +251,13 @@ async fn start(
 /// Lets the worker's event loop deliver messages between training chunks.
 async fn yield_to_event_loop() {
     gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Runs the worker with a pool of `threads` threads already started (the threaded CPU worker,
+/// `src/bin/worker_mt.rs`): as [`run`], and the backend's label names the pool.
+pub fn run_threaded(threads: usize) {
+    THREADS.store(threads.max(1), std::sync::atomic::Ordering::Relaxed);
+    run();
 }
 
 /// Runs the worker: call once from the worker binary's `main`.

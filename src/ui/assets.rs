@@ -29,17 +29,59 @@ pub fn versioned(url: &str) -> String {
     }
 }
 
-/// The URL that starts a worker build: its hashed loader, with the build's id (which the worker
-/// reads to version its own fetches).
-pub fn worker_url(kind: WorkerKind) -> String {
+/// A worker's script: its address, and whether it is an ES module (the threaded CPU worker).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerScript {
+    /// The loader's address.
+    pub url: String,
+    /// Start it as a module worker.
+    pub module: bool,
+}
+
+thread_local! {
+    /// The address's `threads=` ([`set_threads_wish`]).
+    static THREADS_WISH: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Records the address's `threads=` (the page calls it once, from its parsed options).
+pub fn set_threads_wish(wish: Option<u32>) {
+    THREADS_WISH.with(|w| w.set(wish));
+}
+
+/// Whether the page may share memory with worker threads (`crossOriginIsolated`).
+fn isolated() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"crossOriginIsolated".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// The script that starts a worker build: its hashed loader, with the build's id (which the
+/// worker reads to version its own fetches). For the CPU, the threaded build with one thread
+/// per core when the page is cross-origin isolated and the build has it
+/// ([`cpu_threads`](crate::engine::backend::cpu_threads)), else the single-thread one.
+pub fn worker_url(kind: WorkerKind) -> WorkerScript {
+    let loader = |attribute: &str| tag().and_then(|t| t.get_attribute(attribute));
+    if kind == WorkerKind::Cpu {
+        let cores = web_sys::window()
+            .map(|w| w.navigator().hardware_concurrency() as u32)
+            .unwrap_or(1);
+        let threaded = loader("data-worker_mt");
+        let wish = THREADS_WISH.with(|w| w.get());
+        if let (Some(n), Some(url)) = (
+            crate::engine::backend::cpu_threads(isolated(), threaded.is_some(), cores, wish),
+            threaded,
+        ) {
+            let url = format!("{}&threads={n}", versioned(&url));
+            return WorkerScript { url, module: true };
+        }
+    }
     let attribute = match kind {
         WorkerKind::Cpu => "data-worker",
         WorkerKind::Gpu => "data-worker_gpu",
     };
-    let loader = tag()
-        .and_then(|t| t.get_attribute(attribute))
-        .unwrap_or_else(|| kind.url().to_string());
-    versioned(&loader)
+    let url = versioned(&loader(attribute).unwrap_or_else(|| kind.url().to_string()));
+    WorkerScript { url, module: false }
 }
 
 #[cfg(test)]

@@ -7,23 +7,25 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
 
+use super::assets::WorkerScript;
 use crate::engine::{ErrorKind, Event, ToWorker, WorkerError};
 
 /// A running training worker.
 pub struct WorkerBridge {
     worker: Worker,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
-    _onerror: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+    _onerror: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 /// What the page says when the worker itself fails (a crash, or a script that did not load).
-fn crashed(event: &web_sys::ErrorEvent) -> Event {
-    let detail = event.message();
-    let detail = if detail.is_empty() {
-        "no details".to_string()
-    } else {
-        detail
-    };
+/// A worker whose script throws reports an `ErrorEvent` with the message; one whose script could
+/// not be fetched or was refused (a 404, a missing header), a plain `Event` without one.
+fn crashed(event: &web_sys::Event) -> Event {
+    let detail = js_sys::Reflect::get(event, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "its script could not be loaded or run".to_string());
     Event::Error(WorkerError::fatal(
         ErrorKind::Startup,
         format!(
@@ -54,14 +56,18 @@ fn decode(data: JsValue) -> (Event, Option<ArrayBuffer>) {
 }
 
 impl WorkerBridge {
-    /// Starts the worker at `url` (a Trunk worker loader, see `index.html`); `on_event`
+    /// Starts the worker `script` (a worker loader, see `www/hash-assets.sh`); `on_event`
     /// receives every event it posts, with the buffer that came with it (a checkpoint file).
     pub fn spawn(
-        url: &str,
+        script: &WorkerScript,
         mut on_event: impl FnMut(Event, Option<ArrayBuffer>) + 'static,
     ) -> Result<Self, String> {
-        let worker =
-            Worker::new(url).map_err(|e| format!("could not start the training worker: {e:?}"))?;
+        let options = web_sys::WorkerOptions::new();
+        if script.module {
+            options.set_type(web_sys::WorkerType::Module);
+        }
+        let worker = Worker::new_with_options(&script.url, &options)
+            .map_err(|e| format!("could not start the training worker: {e:?}"))?;
         let on_event = std::rc::Rc::new(std::cell::RefCell::new(
             move |event: Event, buffer: Option<ArrayBuffer>| on_event(event, buffer),
         ));
@@ -71,10 +77,9 @@ impl WorkerBridge {
             (handler.borrow_mut())(event, buffer);
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        let onerror =
-            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-                (on_event.borrow_mut())(crashed(&e), None);
-            });
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            (on_event.borrow_mut())(crashed(&e), None);
+        });
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         Ok(Self {
             worker,

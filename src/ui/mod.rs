@@ -135,6 +135,7 @@ fn lazy<S: Copy + Send + Sync + 'static>(
 pub fn App() -> impl IntoView {
     let (search, hash) = location();
     let options = PageOptions::parse(&search, &hash);
+    assets::set_threads_wish(options.threads);
     let route = RwSignal::new(options.route);
     let notices = RwSignal::new(options.notices.clone());
     let embed = options.embed;

@@ -175,9 +175,10 @@ impl Route {
 }
 
 /// Parameters of the address that are not settings of a task.
-const PAGE_KEYS: [&str; 10] = [
+const PAGE_KEYS: [&str; 11] = [
     "preset",
     "backend",
+    "threads",
     "autostart",
     "pause_at",
     "metrics_every",
@@ -317,6 +318,9 @@ pub struct PageOptions {
     pub route: Route,
     /// The user's backend wish.
     pub backend: BackendChoice,
+    /// `threads=`: the CPU worker's thread count (1: the single-thread build; `None`: one per
+    /// core where the page is cross-origin isolated).
+    pub threads: Option<u32>,
     /// The preset the settings start from.
     pub preset: Preset,
     /// The preset with the address's settings applied (checked per setting; a combination the
@@ -339,6 +343,9 @@ pub struct PageOptions {
     pub notices: Vec<String>,
 }
 
+/// The most threads `threads=` may ask for.
+pub const MAX_THREADS: u32 = 16;
+
 /// Whether a flag parameter is on: present, and not `0`, `false`, `off` or `no`.
 fn flag(value: Option<&str>) -> bool {
     value.is_some_and(|v| !matches!(v, "0" | "false" | "off" | "no"))
@@ -346,7 +353,7 @@ fn flag(value: Option<&str>) -> bool {
 
 /// Parameters of the page's setup (not of a view's state) that survive a view rewriting its
 /// address: embed mode, its layout and `autostart`.
-const KEPT_KEYS: [&str; 5] = ["panels", "hide", "lock", "origins", "autostart"];
+const KEPT_KEYS: [&str; 6] = ["panels", "hide", "lock", "origins", "autostart", "threads"];
 
 /// The page's address with its hash replaced by `hash` (`#/view?…`), from the current
 /// address's path, query string and hash: the path and query string stay, and so do `embed`
@@ -516,7 +523,7 @@ impl GalleryOptions {
                         o.digits = Some(d);
                     }
                 }
-                "backend" | "embed" | "panels" | "hide" | "lock" | "origins" => {}
+                "backend" | "threads" | "embed" | "panels" | "hide" | "lock" | "origins" => {}
                 other => notices.push(format!("unknown parameter “{other}” ignored.")),
             }
         }
@@ -598,6 +605,18 @@ impl PageOptions {
                 BackendChoice::Auto
             }),
         };
+        let threads = match last("threads") {
+            None => None,
+            Some(text) => match text.trim().parse::<u32>() {
+                Ok(n) if (1..=MAX_THREADS).contains(&n) => Some(n),
+                _ => {
+                    notices.push(format!(
+                        "threads “{text}” ignored: not a whole number from 1 to {MAX_THREADS}."
+                    ));
+                    None
+                }
+            },
+        };
         let embed = flag(last("embed"));
         let layout = Layout::parse(route, |k| last(k).map(String::from), &mut notices);
         if route == Route::Gallery {
@@ -605,6 +624,7 @@ impl PageOptions {
             return Self {
                 route,
                 backend,
+                threads,
                 preset: Preset::DEFAULT,
                 config: Preset::DEFAULT.config(),
                 autostart: false,
@@ -656,6 +676,7 @@ impl PageOptions {
         Self {
             route,
             backend,
+            threads,
             preset,
             config,
             autostart,
@@ -847,6 +868,31 @@ mod tests {
             let invalid = validate(&config).is_err();
             assert_eq!(back.notices.is_empty(), !invalid, "{:?}", back.notices);
         }
+    }
+
+    #[test]
+    fn threads_is_a_page_option_of_every_view_and_survives_a_rewrite() {
+        assert_eq!(PageOptions::parse("?threads=3", "#/train").threads, Some(3));
+        let gallery = PageOptions::parse("", "#/gallery?seed=4&threads=1");
+        assert_eq!(gallery.threads, Some(1));
+        assert!(gallery.notices.is_empty(), "{:?}", gallery.notices);
+        let train = PageOptions::parse("", "#/train?threads=2&lr_g=0.001");
+        assert!(
+            train.notices.is_empty(),
+            "not a setting: {:?}",
+            train.notices
+        );
+        for bad in ["0", "abc", "99"] {
+            let o = PageOptions::parse(&format!("?threads={bad}"), "#/train");
+            assert_eq!(o.threads, None);
+            assert!(
+                o.notices
+                    .iter()
+                    .any(|n| n.contains("threads") && n.contains(bad))
+            );
+        }
+        let kept = rewrite_hash("/", "", "#/train?threads=2", "#/gallery?seed=1");
+        assert!(kept.contains("threads=2"), "{kept}");
     }
 
     #[test]

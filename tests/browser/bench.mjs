@@ -6,12 +6,15 @@
 //   - what a first visit downloads before the home page's first pretrained grid, per file, raw
 //     and gzipped, and the time to that grid from an empty cache at 10 Mbit/s (files served
 //     gzipped, as static hosts do);
-//   - ms per training step in the tab (the page's CPU worker; `--gpu`: its WebGPU worker too)
-//     for the models of the native `bench` (same ids, same architectures), against the native
-//     figures in the `--native` JSON files (`gan-playground bench --json`, one per thread count);
-//   - the same 3-layer MLP GAN in TensorFlow.js 4.22 (tests/browser/peer/tfjs.html) on its wasm,
-//     webgl and cpu backends, alternating with ours round by round (medians of the rounds);
-//   - step time against batch size, in the tab and natively.
+//   - ms per training step in the tab (the page's CPU worker, single-thread and with one thread
+//     per core; `--gpu`: its WebGPU worker too) for the models of the native `bench` (same ids,
+//     same architectures), against the native figures in the `--native` JSON files
+//     (`gan-playground bench --json`, one per thread count);
+//   - the same 3-layer MLP GAN in TensorFlow.js 4.22 (tests/browser/peer/tfjs.html) on its wasm
+//     (one thread and one per core), webgl and cpu backends, alternating with ours round by
+//     round (medians of the rounds);
+//   - step time against batch size, in the tab (both thread counts) and natively.
+// The server sends the cross-origin isolation headers, as the README asks of a host.
 // It prints a Markdown report; `--write FILE` puts it between FILE's `<!-- bench:begin -->` and
 // `<!-- bench:end -->` lines and draws docs/bench-scale.svg. `--quick` (CI): one round of a few
 // steps and no throttling, to check that every part still works; it writes nothing.
@@ -33,6 +36,9 @@ const { values: opt } = parseArgs({
 const QUICK = opt.quick;
 const DIST = join(ROOT, "dist");
 const MBIT = 10;
+/** The thread counts the tab runs with: the single-thread build, and one thread per core. */
+const CORES = cpus().length;
+const TAB_THREADS = CORES > 1 ? [1, CORES] : [1];
 
 /** The page's settings for each bench model (the native `bench` builds the same ones). */
 const MODELS = {
@@ -80,7 +86,8 @@ async function firstVisit() {
     observer.observe(document, { subtree: true, childList: true, attributes: true });
   });
   const requests = [];
-  page.on("requestfinished", (r) => requests.push({ path: decodeURIComponent(new URL(r.url()).pathname).replace(/^\//, ""), at: Date.now() }));
+  // The site's own files (not the blob: copies the thread pool starts its workers from).
+  page.on("requestfinished", (r) => r.url().startsWith(base) && requests.push({ path: decodeURIComponent(new URL(r.url()).pathname).replace(/^\//, ""), at: Date.now() }));
   await page.goto(`${base}/#/`);
   const grid = page.locator("#gallery[data-first-grid-ms]");
   await grid.waitFor({ timeout: 180_000 });
@@ -97,10 +104,10 @@ async function firstVisit() {
  * ms/step of bench model `model` at `batch` in the tab on `backend` (cpu or gpu); if the steps
  * fit in one of the page's reports, times twice as many (a faster machine needs more).
  */
-async function inTab(model, batch, backend, warmup, steps) {
+async function inTab(model, batch, backend, warmup, steps, threads = 1) {
   for (let tries = 0; ; tries++) {
     try {
-      return await inTabOnce(model, batch, backend, warmup, steps);
+      return await inTabOnce(model, batch, backend, warmup, steps, threads);
     } catch (e) {
       if (!(e instanceof OneReport) || tries >= 3) throw e;
       steps *= 2;
@@ -109,12 +116,14 @@ async function inTab(model, batch, backend, warmup, steps) {
 }
 class OneReport extends Error {}
 
-async function inTabOnce(model, batch, backend, warmup, steps) {
+async function inTabOnce(model, batch, backend, warmup, steps, threads) {
   const page = await browser.newPage();
   try {
-    await page.goto(`${base}/?backend=${backend}&${MODELS[model]}&batch_size=${batch}&pause_at=${warmup + steps}#/train`);
+    await page.goto(`${base}/?backend=${backend}&threads=${threads}&${MODELS[model]}&batch_size=${batch}&pause_at=${warmup + steps}#/train`);
     await page.locator("#train:not([disabled])").waitFor({ timeout: 600_000 });
     const badge = (await page.locator("#backend .badge").innerText()).trim();
+    // The badge names the pool: the threaded worker must have started where it was asked for.
+    if (backend === "cpu" && badge.includes(`${threads} threads`) !== threads > 1) throw new Error(`asked for ${threads} thread(s), the page runs ${badge}`);
     // Timed in the page: the first moments the step counter shows ≥ warmup and ≥ warmup + steps.
     // An error shown by the page, or no end within 10 minutes, fails the bench.
     const timing = page.evaluate(([from, to]) => new Promise((done, fail) => {
@@ -143,14 +152,20 @@ async function inTabOnce(model, batch, backend, warmup, steps) {
   }
 }
 
-/** ms/step of the same 3-layer MLP GAN in TensorFlow.js on `backend`. */
-async function tfjs(backend, warmup, steps) {
+/**
+ * ms/step of the same 3-layer MLP GAN in TensorFlow.js on `backend` (wasm: `threads` threads,
+ * or TF.js's own choice where `threads` is 0; the count it ran is kept in `tfThreads`).
+ */
+const tfThreads = new Set();
+async function tfjs(backend, warmup, steps, threads = 1) {
   const page = await browser.newPage();
   try {
     await page.goto(`${base}/peer/tfjs.html`);
     await page.waitForFunction(() => window.peerReady);
-    const r = await page.evaluate(([b, w, s]) => window.runPeer(b, w, s), [backend, warmup, steps]);
+    const r = await page.evaluate(([b, w, s, t]) => window.runPeer(b, w, s, t), [backend, warmup, steps, threads]);
     if (r.backend !== backend) throw new Error(`TF.js ran on ${r.backend}, not ${backend}`);
+    if (backend === "wasm" && threads && r.threads !== threads) throw new Error(`TF.js wasm ran ${r.threads} thread(s), not ${threads}`);
+    if (backend === "wasm" && !threads) tfThreads.add(r.threads);
     return r.msPerStep;
   } finally {
     await page.close();
@@ -177,18 +192,22 @@ const firstTotal = (k) => firstSizes.reduce((s, x) => s + x[k], 0);
 // ---- 2. steps: ours and TF.js alternating, round by round
 // The page reports steps about every 200 ms, so each timing spans several reports.
 const steps = QUICK ? { warmup: 1, mlp: 20, tf: 2, big: 4 } : { warmup: 3, mlp: 40, tf: 10, big: 8 };
-const tab = {}; // model -> [ms]
+const tab = {}; // threads -> model -> [ms]
 const peer = { wasm: [], webgl: [], cpu: [] };
+if (CORES > 1) peer.wasmThreads = [];
 const badges = new Set();
 for (let round = 0; round < ROUNDS; round++) {
   log(`round ${round + 1} of ${ROUNDS}…`);
   for (const model of STEP_MODELS) {
     const n = model.startsWith("mlp") ? steps.mlp : steps.big;
-    const r = await inTab(model, 64, "cpu", steps.warmup, n);
-    badges.add(r.badge);
-    (tab[model] ??= []).push(r.ms);
+    for (const threads of TAB_THREADS) {
+      const r = await inTab(model, 64, "cpu", steps.warmup, n, threads);
+      badges.add(r.badge);
+      ((tab[threads] ??= {})[model] ??= []).push(r.ms);
+    }
     if (model === "mlp-3layer") {
       peer.wasm.push(await tfjs("wasm", steps.warmup, steps.tf));
+      if (CORES > 1) peer.wasmThreads.push(await tfjs("wasm", steps.warmup, steps.tf, 0));
       peer.webgl.push(await tfjs("webgl", steps.warmup, steps.tf));
       if (round === 0) peer.cpu.push(await tfjs("cpu", 1, QUICK ? 1 : 3)); // about a second per step
     }
@@ -198,23 +217,25 @@ const gpu = {};
 if (opt.gpu) for (const model of ["mlp-3layer", "mlp"]) gpu[model] = (await inTab(model, 64, "gpu", 2, 3)).ms;
 
 // ---- 3. scale: step time against batch size
-const scale = {}; // model -> batch -> ms
+const scale = {}; // threads -> model -> batch -> ms
 log("scale…");
 for (const model of SCALE_MODELS) {
   for (const batch of SCALE_BATCHES) {
     const n = Math.max(4, Math.round((model.startsWith("mlp") ? 40 : 8) * (64 / batch) ** 0.7));
-    (scale[model] ??= {})[batch] = (await inTab(model, batch, "cpu", QUICK ? 1 : 2, QUICK ? 40 : n)).ms;
+    for (const threads of TAB_THREADS) {
+      ((scale[threads] ??= {})[model] ??= {})[batch] = (await inTab(model, batch, "cpu", QUICK ? 1 : 2, QUICK ? 40 : n, threads)).ms;
+    }
   }
 }
 
 // ---- every figure the report needs must be there (a quick run checks the bench, not speed)
 for (const model of STEP_MODELS) {
-  if (!tab[model]?.every(Number.isFinite)) throw new Error(`no tab figure for ${model}`);
+  for (const threads of TAB_THREADS) if (!tab[threads][model]?.every(Number.isFinite)) throw new Error(`no tab figure for ${model} with ${threads} thread(s)`);
   if (native.length && nativeMs(model, 64, maxThreads) === undefined) throw new Error(`no native figure for ${model} at batch 64`);
 }
 for (const model of SCALE_MODELS) {
   for (const batch of SCALE_BATCHES) {
-    if (!Number.isFinite(scale[model][batch])) throw new Error(`no tab figure for ${model} at batch ${batch}`);
+    for (const threads of TAB_THREADS) if (!Number.isFinite(scale[threads][model][batch])) throw new Error(`no tab figure for ${model} at batch ${batch} with ${threads} thread(s)`);
     if (native.length && nativeMs(model, batch, maxThreads) === undefined) throw new Error(`no native figure for ${model} at batch ${batch}`);
   }
 }
@@ -238,7 +259,7 @@ line(`Cold cache${QUICK ? ", unthrottled" : `, ${MBIT} Mbit/s and 40 ms latency`
 line();
 line("| file | raw MB | gzip MB | brotli MB |");
 line("|---|---|---|---|");
-for (const s of firstSizes) line(`| \`${s.f.replace(/-[0-9a-f]{16}/, "-…")}\` | ${mb(s.raw)} | ${mb(s.gz)} | ${mb(s.br)} |`);
+for (const s of firstSizes) line(`| \`${s.f.replace(/-[0-9a-f]{8,16}/, "-…")}\` | ${mb(s.raw)} | ${mb(s.gz)} | ${mb(s.br)} |`);
 line(`| **total** | **${mb(firstTotal("raw"))}** | **${mb(firstTotal("gz"))}** | **${mb(firstTotal("br"))}** |`);
 line();
 line("All wasm files of the build:");
@@ -247,30 +268,36 @@ line("| file | raw MB | gzip MB |");
 line("|---|---|---|");
 for (const f of wasmFiles) {
   const s = await sizes(f);
-  line(`| \`${f.replace(/-[0-9a-f]{16}/, "-…")}\` | ${mb(s.raw)} | ${mb(s.gz)} |`);
+  line(`| \`${f.replace(/-[0-9a-f]{8,16}/, "-…")}\` | ${mb(s.raw)} | ${mb(s.gz)} |`);
 }
 line();
 line("### Milliseconds per training step (batch 64, one D + one G update, statistics read back every step)");
 line();
-line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ours and TensorFlow.js one after the other in the same browser. The tab runs ${[...badges].join(", ")} (one thread).`);
+const N = TAB_THREADS.at(-1);
+const tabCols = TAB_THREADS.map((t) => `tab, ${t} thread${t > 1 ? "s" : ""}`);
+const best = (xs) => Math.min(...xs.filter((x) => Number.isFinite(x)));
+line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ours and TensorFlow.js one after the other in the same browser. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it).`);
 line();
 const nativeCols = threadCounts.map((t) => `native, ${t} thread${t > 1 ? "s" : ""}`);
-line(`| model | ${nativeCols.join(" | ")} | in the tab (CPU) | tab ÷ native${maxThreads ? ` (${maxThreads} threads)` : ""} |${opt.gpu ? " tab WebGPU |" : ""}`);
-line(`|---|${nativeCols.map(() => "---|").join("")}---|---|${opt.gpu ? "---|" : ""}`);
+line(`| model | ${nativeCols.join(" | ")} | ${tabCols.join(" | ")} | best tab ÷ best native |${opt.gpu ? " tab WebGPU |" : ""}`);
+line(`|---|${nativeCols.map(() => "---|").join("")}${tabCols.map(() => "---|").join("")}---|${opt.gpu ? "---|" : ""}`);
 for (const model of STEP_MODELS) {
-  const t = median(tab[model]);
-  const n = nativeMs(model, 64, maxThreads);
-  line(`| ${model} | ${threadCounts.map((c) => fmt(nativeMs(model, 64, c))).join(" | ")} | **${fmt(t)}** | ${n ? `${(t / n).toFixed(2)}×` : "—"} |${opt.gpu ? ` ${fmt(gpu[model])} |` : ""}`);
+  const t = TAB_THREADS.map((c) => median(tab[c][model]));
+  const n = threadCounts.map((c) => nativeMs(model, 64, c));
+  const ratio = native.length ? `${(best(t) / best(n)).toFixed(2)}×` : "—";
+  line(`| ${model} | ${n.map((x) => fmt(x)).join(" | ")} | ${t.map((x) => `**${fmt(x)}**`).join(" | ")} | ${ratio} |${opt.gpu ? ` ${fmt(gpu[model])} |` : ""}`);
 }
 line();
-const tfBest = Math.min(median(peer.wasm), median(peer.webgl));
-const ours = median(tab["mlp-3layer"]);
+const ours = Math.min(...TAB_THREADS.map((c) => median(tab[c]["mlp-3layer"])));
+const tfWasm = [median(peer.wasm), ...(peer.wasmThreads ? [median(peer.wasmThreads)] : [])];
+const tfBest = Math.min(...tfWasm, median(peer.webgl));
 line("**Against TensorFlow.js 4.22** on the 3-layer MLP GAN, same batch, optimiser and readback:");
 line();
-line("| | ms/step | ours is faster by |");
+line("| | ms/step | ours (best) is faster by |");
 line("|---|---|---|");
-line(`| ours, in the tab (CPU worker) | **${fmt(ours)}** | |`);
-line(`| TF.js wasm | ${fmt(median(peer.wasm))} | ${(median(peer.wasm) / ours).toFixed(1)}× |`);
+for (const c of TAB_THREADS) line(`| ours, in the tab (CPU worker, ${c} thread${c > 1 ? "s" : ""}) | **${fmt(median(tab[c]["mlp-3layer"]))}** | |`);
+line(`| TF.js wasm, 1 thread | ${fmt(median(peer.wasm))} | ${(median(peer.wasm) / ours).toFixed(1)}× |`);
+if (peer.wasmThreads) line(`| TF.js wasm, its threaded build as it sets itself up here (${[...tfThreads].join(", ")} thread${[...tfThreads].join() === "1" ? "" : "s"}) | ${fmt(median(peer.wasmThreads))} | ${(median(peer.wasmThreads) / ours).toFixed(1)}× |`);
 line(`| TF.js webgl (SwiftShader here) | ${fmt(median(peer.webgl))} | ${(median(peer.webgl) / ours).toFixed(1)}× |`);
 line(`| TF.js cpu | ${fmt(median(peer.cpu), 0)} | ${(median(peer.cpu) / ours).toFixed(1)}× |`);
 line();
@@ -278,17 +305,17 @@ line(`Against TF.js's fastest backend: **${(tfBest / ours).toFixed(1)}×** (goal
 line();
 line("### Step time against batch size (CPU, ms/step)");
 line();
-line(`| model | batch | ${nativeCols.join(" | ")} | in the tab | tab ÷ native |`);
-line(`|---|---|${nativeCols.map(() => "---|").join("")}---|---|`);
+line(`| model | batch | ${nativeCols.join(" | ")} | ${tabCols.join(" | ")} | tab ÷ native, ${N} thread${N > 1 ? "s" : ""} each |`);
+line(`|---|---|${nativeCols.map(() => "---|").join("")}${tabCols.map(() => "---|").join("")}---|`);
 for (const model of SCALE_MODELS) {
   for (const batch of SCALE_BATCHES) {
-    const t = scale[model][batch];
+    const t = scale[N][model][batch];
     const n = nativeMs(model, batch, maxThreads);
-    line(`| ${model} | ${batch} | ${threadCounts.map((c) => fmt(nativeMs(model, batch, c))).join(" | ")} | ${fmt(t)} | ${n ? `${(t / n).toFixed(2)}×` : "—"} |`);
+    line(`| ${model} | ${batch} | ${threadCounts.map((c) => fmt(nativeMs(model, batch, c))).join(" | ")} | ${TAB_THREADS.map((c) => fmt(scale[c][model][batch])).join(" | ")} | ${n ? `${(t / n).toFixed(2)}×` : "—"} |`);
   }
 }
 line();
-if (opt.write) line(`![Step time against batch size: solid in the tab (one thread), dashed natively (${maxThreads} threads)](docs/bench-scale.svg)`);
+if (opt.write) line(`![Step time against batch size: solid in the tab (${N} threads), dotted in the tab (one thread), dashed natively (${maxThreads} threads)](docs/bench-scale.svg)`);
 const report = out.join("\n");
 console.log(report);
 
@@ -303,13 +330,15 @@ if (opt.write && !QUICK) {
   log(`wrote ${file} and docs/bench-scale.svg`);
 }
 
-/** A log-log chart of ms/step against batch size: solid lines in the tab, dashed natively. */
+/** A log-log chart of ms/step against batch size: solid and dotted lines in the tab, dashed natively. */
 function plot() {
   const [W, H, L, R, T, B] = [640, 400, 60, 150, 20, 40];
   const series = [];
   const colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+  const N = TAB_THREADS.at(-1);
   SCALE_MODELS.forEach((model, i) => {
-    series.push({ name: `${model}, tab`, colour: colours[i % 4], dash: "", pts: SCALE_BATCHES.map((b) => [b, scale[model][b]]) });
+    series.push({ name: `${model}, tab ×${N}`, colour: colours[i % 4], dash: "", pts: SCALE_BATCHES.map((b) => [b, scale[N][model][b]]) });
+    if (N > 1) series.push({ name: `${model}, tab ×1`, colour: colours[i % 4], dash: "2 3", pts: SCALE_BATCHES.map((b) => [b, scale[1][model][b]]) });
     const pts = SCALE_BATCHES.map((b) => [b, nativeMs(model, b, maxThreads)]).filter(([, y]) => y);
     if (pts.length) series.push({ name: `${model}, native ×${maxThreads}`, colour: colours[i % 4], dash: "6 4", pts });
   });

@@ -19,7 +19,7 @@ const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "applic
  * response whose client accepts it, as a static host would (bodies compressed once, then kept);
  * `dist` serves another build than dist/.
  */
-export async function serveDist(prefix = "", { mounts = {}, gzip = false, dist = DIST } = {}) {
+export async function serveDist(prefix = "", { mounts = {}, gzip = false, dist = DIST, isolated = true } = {}) {
   const compressed = new Map();
   const server = createServer(async (req, res) => {
     let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -37,6 +37,12 @@ export async function serveDist(prefix = "", { mounts = {}, gzip = false, dist =
     try {
       let body = await readFile(file);
       const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream" };
+      // As `trunk serve` and a host that follows the README: cross-origin isolated, so the page
+      // starts the threaded CPU worker (`isolated: false`, a host without the headers).
+      if (isolated) {
+        headers["cross-origin-opener-policy"] = "same-origin";
+        headers["cross-origin-embedder-policy"] = "require-corp";
+      }
       if (gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "") && !file.endsWith(".gz")) {
         if (!compressed.has(file)) compressed.set(file, gzipSync(body, { level: 9 }));
         body = compressed.get(file);

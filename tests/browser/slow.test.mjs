@@ -67,9 +67,10 @@ test("a browser without DecompressionStream fetches the plain digits and trains"
     const problems = [];
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     // The worker's loader first removes the class, as an older browser would lack it.
-    await page.route("**/worker_loader-*", async (route) => {
-      const original = await (await route.fetch()).text();
-      await route.fulfill({ contentType: "text/javascript", body: `delete self.DecompressionStream;\n${original}` });
+    await page.route(/\/worker(_mt)?_loader-/, async (route) => {
+      // With the original's headers: the threaded worker must stay cross-origin isolated.
+      const response = await route.fetch();
+      await route.fulfill({ response, body: `delete self.DecompressionStream;\n${await response.text()}` });
     });
     const fetched = [];
     context.on("request", (r) => fetched.push(new URL(r.url()).pathname));

@@ -1,0 +1,91 @@
+// Browser test: the threaded CPU worker (issue 13). A cross-origin isolated page (the harness
+// sends COOP/COEP, as `trunk serve` and the README's hosts do) trains on one thread per core and
+// draws the same seeded grid as the single-thread worker; `threads=1` picks the single-thread
+// worker; a host without the headers gets the single-thread worker on the first visit and,
+// through the page's service worker, the threaded one from the next.
+//
+// Run: node --test tests/browser/   (after `trunk build --release`)
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { ARTIFACTS, serveDist, useSite } from "./harness.mjs";
+
+let base, browser;
+
+useSite((site) => ({ base, browser } = site));
+
+const CORES = cpus().length;
+const badge = (page) => page.locator("#backend .badge").innerText().then((t) => t.trim());
+const stepCount = (page) => page.locator("#step-count").innerText().then(Number);
+
+/** Opens the train view at `url`, trains `steps` CPU steps and returns the backend's badge. */
+async function train(page, url, steps) {
+  await page.goto(url);
+  await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
+  await page.locator("#train").click();
+  await page.waitForFunction((n) => Number(document.querySelector("#step-count").innerText) >= n, steps, { timeout: 120_000 });
+  return badge(page);
+}
+
+/** The seeded gallery grid's grey levels. */
+async function seededGrid(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => /^Seed 11,/.test(document.querySelector("#gallery")?.dataset.gridTitle ?? ""), null, { timeout: 60_000 });
+  return page.evaluate(() => {
+    const c = document.getElementById("gallery-grid");
+    return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+  });
+}
+
+test("an isolated page trains on every core; threads=1 picks the single-thread worker", { timeout: 300_000, skip: CORES < 2 && "one core" }, async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+    const fetched = [];
+    context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    assert.match(await train(page, `${base}/?backend=cpu&pause_at=10#/train`, 10), new RegExp(`${CORES} threads`));
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    assert.ok(fetched.some((p) => /\/worker_mt-[0-9a-f]{16}_bg\.wasm$/.test(p)), fetched.join("\n"));
+    assert.ok(!fetched.some((p) => /\/worker-[0-9a-f]{16}_bg\.wasm$/.test(p)), "the single-thread worker is not fetched too");
+    // Training on the pool gives finite losses and a drawn grid, as on one thread.
+    const losses = await page.locator("#loss-charts .legend .key").allInnerTexts();
+    assert.ok(losses.length > 0 && losses.every((t) => Number.isFinite(Number(t.trim().split(" ").pop()))), losses.join(", "));
+    await page.screenshot({ path: join(ARTIFACTS, "train-threads.png"), fullPage: true });
+
+    assert.doesNotMatch(await train(page, `${base}/?backend=cpu&threads=1&pause_at=3#/train`, 3), /threads/);
+    assert.ok((await stepCount(page)) >= 3);
+
+    // The pool splits the work, not the arithmetic: the same seed draws the same grid.
+    const pooled = await seededGrid(page, `${base}/?threads=${CORES}#/gallery?seed=11`);
+    const single = await seededGrid(page, `${base}/?threads=1#/gallery?seed=11`);
+    assert.ok(pooled.some((v) => v > 128), "the grid is not blank");
+    assert.deepEqual(pooled, single, "seed 11 draws the same grid with one thread and with a pool");
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("without the headers: one thread, then the service worker isolates the next visit", { timeout: 300_000, skip: CORES < 2 && "one core" }, async () => {
+  const plain = await serveDist("", { isolated: false });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    const url = `${plain.base}/?backend=cpu&pause_at=2#/train`;
+    assert.doesNotMatch(await train(page, url, 2), /threads/);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    assert.match(await train(page, `${plain.base}/?backend=cpu&pause_at=3#/train`, 3), new RegExp(`${CORES} threads`));
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    plain.server.close();
+  }
+});
