@@ -53,11 +53,19 @@ impl WorkerKind {
 }
 
 /// The thread pool of the CPU worker: `Some(n)` starts the threaded build with `n` threads,
-/// `None` the single-thread one. Threads need a cross-origin isolated page (shared memory), a
-/// build that has the threaded worker and more than one core; `wish` is the address's
-/// `threads=` (1 asks for the single-thread build), else one thread per core.
-pub fn cpu_threads(isolated: bool, built: bool, cores: u32, wish: Option<u32>) -> Option<u32> {
-    let n = wish.unwrap_or(cores);
+/// `None` the single-thread one. Threads need a cross-origin isolated page (shared memory) and
+/// a build that has the threaded worker; `wish` is the address's `threads=` (1 asks for the
+/// single-thread build), else a worker that trains gets one thread per core and one that only
+/// draws (the gallery, whose first grid must come fast and which needs no pool) the
+/// single-thread build, which starts sooner.
+pub fn cpu_threads(
+    isolated: bool,
+    built: bool,
+    cores: u32,
+    wish: Option<u32>,
+    trains: bool,
+) -> Option<u32> {
+    let n = wish.unwrap_or(if trains { cores } else { 1 });
     (isolated && built && n > 1).then_some(n)
 }
 
@@ -155,13 +163,16 @@ mod tests {
 
     #[test]
     fn threads_need_isolation_a_threaded_build_and_more_than_one_thread() {
-        assert_eq!(cpu_threads(true, true, 4, None), Some(4));
-        assert_eq!(cpu_threads(true, true, 4, Some(2)), Some(2));
-        assert_eq!(cpu_threads(true, true, 1, Some(3)), Some(3));
-        assert_eq!(cpu_threads(true, true, 4, Some(1)), None);
-        assert_eq!(cpu_threads(true, true, 1, None), None);
-        assert_eq!(cpu_threads(false, true, 4, None), None);
-        assert_eq!(cpu_threads(true, false, 4, Some(2)), None);
+        assert_eq!(cpu_threads(true, true, 4, None, true), Some(4));
+        assert_eq!(cpu_threads(true, true, 4, Some(2), true), Some(2));
+        assert_eq!(cpu_threads(true, true, 1, Some(3), true), Some(3));
+        assert_eq!(cpu_threads(true, true, 4, Some(1), true), None);
+        assert_eq!(cpu_threads(true, true, 1, None, true), None);
+        assert_eq!(cpu_threads(false, true, 4, None, true), None);
+        assert_eq!(cpu_threads(true, false, 4, Some(2), true), None);
+        // A worker that only draws gets a pool only when the address asks for one.
+        assert_eq!(cpu_threads(true, true, 4, None, false), None);
+        assert_eq!(cpu_threads(true, true, 4, Some(2), false), Some(2));
     }
 
     #[test]

@@ -118,6 +118,9 @@ impl Task for Engine {
 /// Time budget of one [`Engine::tick`] before it reports, in milliseconds.
 const TICK_BUDGET_MS: f64 = 200.0;
 
+/// At most this many steps run between two readbacks of their statistics ([`Engine::train_for`]).
+const READBACK_EVERY: usize = 8;
+
 struct Run {
     trainer: GanTrainer,
     /// Every step's values so far, [`SERIES`] per step (saved with the run, drawn on load).
@@ -427,23 +430,44 @@ impl Engine {
         events
     }
 
-    /// Trains at least one step and until `budget_ms` has passed; reports the steps.
+    /// Trains at least one step and until `budget_ms` has passed; reports the steps. The
+    /// statistics of up to [`READBACK_EVERY`] steps are read back together, in one transfer:
+    /// on WebGPU each readback waits for the queue to drain, so reading every step would keep
+    /// the GPU idle between steps.
     pub async fn train_for(&mut self, budget_ms: f64) -> Vec<Event> {
         let start = (self.clock)();
         let mut records = Vec::new();
+        let mut pending = Vec::new();
         loop {
-            match self.step_once().await {
-                Ok(record) => records.push(record),
+            let read = match self.run.trainer.step(&self.data) {
+                Ok(stats) => {
+                    pending.push(stats);
+                    let at_limit = self
+                        .pause_at
+                        .is_some_and(|at| self.run.trainer.steps() >= at);
+                    let done = at_limit || (self.clock)() - start >= budget_ms;
+                    if done || pending.len() >= READBACK_EVERY {
+                        self.read_steps(std::mem::take(&mut pending))
+                            .await
+                            .map(|r| (r, done))
+                    } else {
+                        continue;
+                    }
+                }
+                Err(e) => Err(e.into()),
+            };
+            match read {
+                Ok((mut read, done)) => {
+                    records.append(&mut read);
+                    // Queued GPU work shows its time only once read: look at the clock again.
+                    if done || (self.clock)() - start >= budget_ms {
+                        break;
+                    }
+                }
                 Err(e) => {
                     self.running = false;
                     return vec![Event::Error(e.into()), Event::Running(false)];
                 }
-            }
-            let at_limit = self
-                .pause_at
-                .is_some_and(|at| self.run.trainer.steps() >= at);
-            if at_limit || (self.clock)() - start >= budget_ms {
-                break;
             }
         }
         let spent = ((self.clock)() - start).max(1e-3);
@@ -462,18 +486,37 @@ impl Engine {
 
     /// One training step, read back.
     pub async fn step_once(&mut self) -> Result<StepRecord, EngineError> {
-        let values = read_f32(self.run.trainer.step(&self.data)?).await?;
-        if values.len() != SERIES.len() {
+        let stats = self.run.trainer.step(&self.data)?;
+        let mut records = self.read_steps(vec![stats]).await?;
+        records
+            .pop()
+            .ok_or_else(|| EngineError::Shape("no step statistics".into()))
+    }
+
+    /// Reads the statistics of the last `stats.len()` steps in one transfer, in step order,
+    /// and appends them to the run's history.
+    async fn read_steps(&mut self, stats: Vec<Tensor<1>>) -> Result<Vec<StepRecord>, EngineError> {
+        let n = stats.len();
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let values = read_f32(Tensor::cat(stats, 0)).await?;
+        if values.len() != n * SERIES.len() {
             return Err(EngineError::Shape(format!(
-                "{} step statistics",
+                "{} statistics for {n} steps",
                 values.len()
             )));
         }
         self.run.history.extend_from_slice(&values);
-        Ok(StepRecord {
-            step: self.run.trainer.steps(),
-            values,
-        })
+        let last = self.run.trainer.steps();
+        Ok(values
+            .chunks(SERIES.len())
+            .zip(last + 1 - n as u64..)
+            .map(|(v, step)| StepRecord {
+                step,
+                values: v.to_vec(),
+            })
+            .collect())
     }
 
     async fn samples_event(&mut self) -> Vec<Event> {
@@ -633,6 +676,27 @@ mod tests {
         assert_ne!(a, c, "another seed draws other samples");
         assert_eq!(a.len(), SAMPLE_GRID * 784);
         assert_eq!(e.trainer().steps(), 1, "inference does not train");
+    }
+
+    #[test]
+    fn statistics_read_back_together_are_the_steps_one_by_one() {
+        // 11 steps: two readbacks of 8 and 3 (the clock never moves, so only pause_at stops).
+        let mut batched = engine(small());
+        pollster::block_on(batched.handle(Command::PauseAt(Some(11))));
+        let events = pollster::block_on(batched.train_for(f64::INFINITY));
+        let Some(Event::Progress { records, .. }) = events.first() else {
+            panic!("expected progress, got {events:?}");
+        };
+        let mut single = engine(small());
+        let one_by_one: Vec<StepRecord> = (0..11)
+            .map(|_| pollster::block_on(single.step_once()).unwrap())
+            .collect();
+        assert_eq!(records, &one_by_one);
+        assert_eq!(
+            records.iter().map(|r| r.step).collect::<Vec<_>>(),
+            (1..=11).collect::<Vec<_>>()
+        );
+        assert_eq!(batched.history(), single.history());
     }
 
     #[test]

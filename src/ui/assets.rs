@@ -57,10 +57,10 @@ fn isolated() -> bool {
 }
 
 /// The script that starts a worker build: its hashed loader, with the build's id (which the
-/// worker reads to version its own fetches). For the CPU, the threaded build with one thread
-/// per core when the page is cross-origin isolated and the build has it
-/// ([`cpu_threads`](crate::engine::backend::cpu_threads)), else the single-thread one.
-pub fn worker_url(kind: WorkerKind) -> WorkerScript {
+/// worker reads to version its own fetches). For the CPU, the threaded build when the page is
+/// cross-origin isolated and the build has it, with one thread per core for a worker that
+/// `trains` ([`cpu_threads`](crate::engine::backend::cpu_threads)), else the single-thread one.
+pub fn worker_url(kind: WorkerKind, trains: bool) -> WorkerScript {
     let loader = |attribute: &str| tag().and_then(|t| t.get_attribute(attribute));
     if kind == WorkerKind::Cpu {
         let cores = web_sys::window()
@@ -69,7 +69,13 @@ pub fn worker_url(kind: WorkerKind) -> WorkerScript {
         let threaded = loader("data-worker_mt");
         let wish = THREADS_WISH.with(|w| w.get());
         if let (Some(n), Some(url)) = (
-            crate::engine::backend::cpu_threads(isolated(), threaded.is_some(), cores, wish),
+            crate::engine::backend::cpu_threads(
+                isolated(),
+                threaded.is_some(),
+                cores,
+                wish,
+                trains,
+            ),
             threaded,
         ) {
             let url = format!("{}&threads={n}", versioned(&url));

@@ -102,7 +102,7 @@ impl DemoSession {
             download: RwSignal::new(None),
             gate: RunGate::from_context(),
         };
-        match TaskWorker::start(task, settings, reason, move |event, buffer| {
+        match TaskWorker::start(task, settings, reason, true, move |event, buffer| {
             embed::relay(&event);
             if progress::track(session.download, &event) {
                 return;

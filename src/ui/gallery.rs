@@ -181,6 +181,7 @@ impl GallerySession {
             GALLERY_TASK.id,
             options.settings(),
             "the gallery draws on the CPU: small batches answer faster there",
+            false,
             move |event, buffer| session.on_event(event, buffer),
         ) {
             Ok(w) => session.worker.set_value(Some(w)),

@@ -178,7 +178,7 @@ impl TrainSession {
             let placement = place(choice, probe);
             session.placement.set_value(Some(placement.clone()));
             match WorkerBridge::spawn(
-                &super::assets::worker_url(placement.worker),
+                &super::assets::worker_url(placement.worker, true),
                 move |event, buffer| session.on_event(event, buffer),
             ) {
                 Ok(b) => session.bridge.set_value(Some(b)),

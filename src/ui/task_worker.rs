@@ -24,11 +24,14 @@ pub struct TaskWorker {
 
 impl TaskWorker {
     /// Starts the CPU worker with `task` and its `settings` (`reason`: why the CPU, shown with
-    /// the backend); `on_event` receives every event after that, with any file beside it.
+    /// the backend; `trains`: a task that trains gets the threaded worker where the page allows
+    /// it, see [`worker_url`](super::assets::worker_url)); `on_event` receives every event
+    /// after that, with any file beside it.
     pub fn start(
         task: &'static str,
         settings: Vec<(String, String)>,
         reason: &'static str,
+        trains: bool,
         mut on_event: impl FnMut(Event, Option<ArrayBuffer>) + 'static,
     ) -> Result<Self, String> {
         let worker = Self {
@@ -36,7 +39,7 @@ impl TaskWorker {
             queue: StoredValue::new_local(Rc::new(RefCell::new(Some(Vec::new())))),
         };
         let bridge = WorkerBridge::spawn(
-            &super::assets::worker_url(WorkerKind::Cpu),
+            &super::assets::worker_url(WorkerKind::Cpu, trains),
             move |event, buffer| {
                 if let Event::Listening = event {
                     let waiting = worker.queue.get_value().borrow_mut().take();

@@ -1,7 +1,7 @@
 // Browser test: the threaded CPU worker (issue 13). A cross-origin isolated page (the harness
-// sends COOP/COEP, as `trunk serve` and the README's hosts do) trains on one thread per core and
-// draws the same seeded grid as the single-thread worker; `threads=1` picks the single-thread
-// worker; a host without the headers gets the single-thread worker on the first visit and,
+// sends COOP/COEP, as `trunk serve` and the README's hosts do) trains on one thread per core,
+// while the gallery (which only draws) starts the single-thread worker unless the address asks
+// for threads, and then draws the same seeded grid; `threads=1` picks the single-thread worker; a host without the headers gets the single-thread worker on the first visit and,
 // through the page's service worker, the threaded one from the next.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
@@ -58,6 +58,13 @@ test("an isolated page trains on every core; threads=1 picks the single-thread w
 
     assert.doesNotMatch(await train(page, `${base}/?backend=cpu&threads=1&pause_at=3#/train`, 3), /threads/);
     assert.ok((await stepCount(page)) >= 3);
+
+    // The gallery only draws: its first grid comes sooner from the single-thread worker.
+    fetched.length = 0;
+    await page.goto(`${base}/#/`);
+    await page.locator("#gallery[data-first-grid-ms]").waitFor({ timeout: 60_000 });
+    assert.ok(fetched.some((p) => /\/worker-[0-9a-f]{16}_bg\.wasm$/.test(p)), fetched.join("\n"));
+    assert.ok(!fetched.some((p) => /\/worker_mt-/.test(p)), fetched.join("\n"));
 
     // The pool splits the work, not the arithmetic: the same seed draws the same grid.
     const pooled = await seededGrid(page, `${base}/?threads=${CORES}#/gallery?seed=11`);
