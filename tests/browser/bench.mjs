@@ -332,7 +332,7 @@ if (opt.write && !QUICK) {
 
 /** A log-log chart of ms/step against batch size: solid and dotted lines in the tab, dashed natively. */
 function plot() {
-  const [W, H, L, R, T, B] = [640, 400, 60, 150, 20, 40];
+  const [W, H, L, R, T, B] = [700, 400, 60, 210, 20, 40];
   const series = [];
   const colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
   const N = TAB_THREADS.at(-1);
