@@ -78,7 +78,9 @@ pub fn worker_url(kind: WorkerKind, trains: bool) -> WorkerScript {
             ),
             threaded,
         ) {
-            let url = format!("{}&threads={n}", versioned(&url));
+            let url = versioned(&url);
+            let join = if url.contains('?') { '&' } else { '?' };
+            let url = format!("{url}{join}threads={n}");
             return WorkerScript { url, module: true };
         }
     }
