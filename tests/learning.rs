@@ -13,9 +13,10 @@ use gan_playground::core::data::MnistSet;
 use gan_playground::core::loss::GanLoss;
 use gan_playground::core::metrics::{FeatureStats, QualityMetrics};
 use gan_playground::core::presets::Preset;
-use gan_playground::core::train::{GanTrainer, TrainConfig};
+use gan_playground::core::rng::seeded;
+use gan_playground::core::train::{GanTrainer, TrainConfig, latent_noise};
 use gan_playground::engine::REAL_REFERENCE;
-use gan_playground::engine::evaluate::{evaluate_trainer, real_feature_stats};
+use gan_playground::engine::evaluate::{evaluate_trainer, label_tensor, real_feature_stats};
 
 use burn::prelude::*;
 
@@ -244,3 +245,76 @@ zoo_test!(
         label_accuracy: Some(0.5)
     }
 );
+
+/// InfoGAN: the share of 500 samples that show their category's most common digit (as the
+/// classifier reads it), after `steps` of the preset with information weight `info_weight`.
+fn category_purity(info_weight: f64, steps: u64) -> (f32, QualityMetrics) {
+    let (data, classifier, real, device) = setup();
+    let config = Preset::Infogan.config().with_info_weight(info_weight);
+    let latent = config.architecture.latent_dim;
+    let mut trainer = GanTrainer::new(config, data.len(), &device).expect("valid config");
+    for _ in 0..steps {
+        trainer.step(&data).expect("training step").into_data();
+    }
+    let n = SAMPLES;
+    let codes: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    let z = latent_noise(&mut seeded(7), n, latent, &device);
+    let images = trainer.generate(z, Some(label_tensor(&codes, &device)));
+    let probs = classifier
+        .probabilities(images)
+        .into_data()
+        .try_to_vec::<f32>()
+        .expect("probabilities");
+    let mut counts = [[0usize; 10]; 10];
+    for (row, &code) in probs.chunks(10).zip(&codes) {
+        let digit = (0..10)
+            .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+            .unwrap_or(0);
+        counts[code as usize][digit] += 1;
+    }
+    let pure: usize = counts
+        .iter()
+        .map(|c| c.iter().copied().max().unwrap_or(0))
+        .sum();
+    let metrics = pollster::block_on(evaluate_trainer(
+        &trainer,
+        &classifier,
+        &real,
+        SAMPLES,
+        &device,
+    ))
+    .expect("evaluation");
+    let purity = pure as f32 / n as f32;
+    eprintln!("λ {info_weight}, {steps} steps: purity {purity:.3}, {counts:?}, {metrics:?}");
+    (purity, metrics)
+}
+
+// InfoGAN: 300 steps of batch 32. Measured (BENCHMARKS.md, "Learning tests"): see there.
+const INFOGAN_STEPS: u64 = 300;
+const INFOGAN_PURITY: f32 = 0.35;
+
+#[test]
+fn infogan_categories_become_digits() {
+    let (purity, m) = category_purity(1.0, INFOGAN_STEPS);
+    assert!(
+        purity >= INFOGAN_PURITY,
+        "purity {purity} < {INFOGAN_PURITY}"
+    );
+    let bound = Bound {
+        steps: INFOGAN_STEPS,
+        classes: 10,
+        confidence: 0.85,
+        fid: 600.0,
+        label_accuracy: None,
+    };
+    assert!(bound.failures(&m).is_empty(), "{:?}", bound.failures(&m));
+}
+
+#[test]
+fn infogan_without_its_information_term_has_meaningless_categories() {
+    let (purity, _) = category_purity(0.0, INFOGAN_STEPS);
+    assert!(
+        purity < INFOGAN_PURITY,
+        "purity {purity} ≥ {INFOGAN_PURITY} with λ 0"
+    );
+}

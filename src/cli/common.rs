@@ -76,7 +76,7 @@ pub(crate) fn generate(
     generate_samples(
         &trainer.sampling_generator(),
         architecture.latent_dim,
-        architecture.conditioning.is_conditional(),
+        architecture.conditioning,
         n,
         METRICS_SEED,
         None,

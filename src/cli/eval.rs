@@ -38,7 +38,7 @@ pub(crate) fn eval(
                 let (images, labels) = generate_samples(
                     &model.generator,
                     a.latent_dim,
-                    a.conditioning.is_conditional(),
+                    a.conditioning,
                     count,
                     seed,
                     None,

@@ -83,7 +83,7 @@ pub(crate) fn export(
                 &classifier,
                 &real,
                 a.latent_dim,
-                a.conditioning.is_conditional(),
+                a.conditioning,
                 METRICS_SAMPLES,
                 psi,
                 &device,
@@ -183,7 +183,7 @@ pub(crate) fn export(
     };
     let real = yardstick(&classifier, &data, &real, &device)?;
     let conditional = config.architecture.conditioning.is_conditional();
-    let checks = bars(&metrics, conditional, Some(real.fid));
+    let checks = bars(&metrics, Some(real.fid));
     for (bar, ok) in &checks {
         println!("  {} {bar}", if *ok { "pass" } else { "MISS" });
     }
@@ -201,6 +201,7 @@ pub(crate) fn export(
         preset: card.preset,
         model: config.architecture.kind.id().into(),
         conditional,
+        categories: !config.architecture.conditioning.uses_labels() && conditional,
         settings: to_setting_pairs(&config),
         steps,
         train_seconds: card.train_seconds,

@@ -56,6 +56,7 @@ pub const GAN_TASK: &str = "gan";
 struct RunHeader {
     format: u32,
     task: String,
+    #[serde(deserialize_with = "train_config_with_defaults")]
     settings: TrainConfig,
     state: TrainerState,
     /// Names of the series in the `history` section (none: no history saved).
@@ -607,13 +608,48 @@ struct GeneratorOnly {
 fn stored_config(
     meta: &std::collections::BTreeMap<String, String>,
 ) -> Result<TrainConfig, CheckpointError> {
-    let json = meta
-        .get(CONFIG_KEY)
-        .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
-    let config: TrainConfig =
-        serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
-    config
-        .validate()
+    stored_settings(meta, CONFIG_KEY, &TrainConfig::new())
+}
+
+/// A run header's settings, with the settings added since it was written at their defaults.
+fn train_config_with_defaults<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<TrainConfig, D::Error> {
+    let stored = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    with_defaults(stored, &TrainConfig::new()).map_err(serde::de::Error::custom)
+}
+
+/// `stored` settings over `defaults` (nested objects merged key by key, so a setting added
+/// since a file was written takes its default), validated.
+fn with_defaults<C>(stored: serde_json::Value, defaults: &C) -> Result<C, CheckpointError>
+where
+    C: crate::core::settings::Settings + serde::Serialize + serde::de::DeserializeOwned,
+{
+    fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
+        match (into, from) {
+            (serde_json::Value::Object(into), serde_json::Value::Object(from)) => {
+                for (key, value) in from {
+                    match into.get_mut(&key) {
+                        Some(slot) => merge(slot, value),
+                        None => {
+                            into.insert(key, value);
+                        }
+                    }
+                }
+            }
+            (slot, value) => *slot = value,
+        }
+    }
+    let bad = |e: serde_json::Error| CheckpointError::Config(e.to_string());
+    if !stored.is_object() {
+        return Err(CheckpointError::Config(
+            "the stored settings are no object".into(),
+        ));
+    }
+    let mut merged = serde_json::to_value(defaults).map_err(bad)?;
+    merge(&mut merged, stored);
+    let config: C = serde_json::from_value(merged).map_err(bad)?;
+    crate::core::settings::validate(&config)
         .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
     Ok(config)
 }
@@ -816,24 +852,11 @@ fn stored_settings<C>(
 where
     C: crate::core::settings::Settings + serde::Serialize + serde::de::DeserializeOwned,
 {
-    let bad = |e: serde_json::Error| CheckpointError::Config(e.to_string());
     let json = meta
         .get(key)
         .ok_or_else(|| CheckpointError::Config("no settings stored".into()))?;
-    let stored: serde_json::Value = serde_json::from_str(json).map_err(bad)?;
-    let mut merged = serde_json::to_value(defaults).map_err(bad)?;
-    match (merged.as_object_mut(), stored) {
-        (Some(all), serde_json::Value::Object(stored)) => all.extend(stored),
-        _ => {
-            return Err(CheckpointError::Config(
-                "the stored settings are no object".into(),
-            ));
-        }
-    }
-    let config: C = serde_json::from_value(merged).map_err(bad)?;
-    crate::core::settings::validate(&config)
-        .map_err(|errors| CheckpointError::Config(errors.to_string()))?;
-    Ok(config)
+    let stored = serde_json::from_str(json).map_err(|e| CheckpointError::Config(e.to_string()))?;
+    with_defaults(stored, defaults)
 }
 
 fn stored_steps(meta: &std::collections::BTreeMap<String, String>, key: &str) -> u64 {
@@ -1233,6 +1256,43 @@ mod tests {
                 Err(CheckpointError::WrongKind { .. })
             ));
         }
+    }
+
+    #[test]
+    fn a_run_saved_before_a_setting_existed_loads_with_its_default() {
+        let device = Device::flex();
+        let data = crate::core::data::MnistSet::from_parts(vec![1; 4], vec![9; 4 * 784]).unwrap();
+        let config = TrainConfig::new()
+            .with_batch_size(2)
+            .with_info_weight(3.0)
+            .with_architecture(
+                ArchitectureConfig::new()
+                    .with_latent_dim(4)
+                    .with_label_dim(7),
+            );
+        let trainer = GanTrainer::new(config, data.len(), &device).unwrap();
+        let bytes = save_run(&trainer, &RunHistory::default()).unwrap();
+        // The header as an older build wrote it: no `info_weight`, no `label_dim` (nested).
+        let len = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
+        let mut header: serde_json::Value = serde_json::from_slice(&bytes[12..12 + len]).unwrap();
+        let settings = header["settings"].as_object_mut().unwrap();
+        assert!(settings.remove("info_weight").is_some());
+        let architecture = settings["architecture"].as_object_mut().unwrap();
+        assert!(architecture.remove("label_dim").is_some());
+        let json = serde_json::to_vec(&header).unwrap();
+        let mut old = RUN_MAGIC.to_vec();
+        old.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        old.extend_from_slice(&json);
+        old.extend_from_slice(&bytes[12 + len..]);
+        assert!(load_gan(&old, &device).is_ok());
+        // The same merge reads generator files' and networks' stored settings.
+        let config: TrainConfig =
+            with_defaults(header["settings"].take(), &TrainConfig::new()).unwrap();
+        assert_eq!(config.info_weight, TrainConfig::new().info_weight);
+        assert_eq!(config.architecture.label_dim, 10);
+        assert_eq!(config.architecture.latent_dim, 4);
+        assert_eq!(config.batch_size, 2);
+        assert_eq!(load_gan(&bytes, &device).unwrap().config.info_weight, 3.0);
     }
 
     #[test]

@@ -26,13 +26,15 @@ pub enum Preset {
     Cgan,
     /// Auxiliary-classifier DCGAN.
     Acgan,
+    /// InfoGAN DCGAN: unsupervised categories.
+    Infogan,
     /// The introductory guide's MLP GAN.
     GuideMlp,
 }
 
 impl Preset {
     /// Every preset, in display order.
-    pub const ALL: [Preset; 10] = [
+    pub const ALL: [Preset; 11] = [
         Preset::DcganFast,
         Preset::DcganNonSaturating,
         Preset::Ttur,
@@ -42,6 +44,7 @@ impl Preset {
         Preset::HingeSpectral,
         Preset::Cgan,
         Preset::Acgan,
+        Preset::Infogan,
         Preset::GuideMlp,
     ];
 
@@ -60,6 +63,7 @@ impl Preset {
             Preset::HingeSpectral => "hinge-sn",
             Preset::Cgan => "cgan",
             Preset::Acgan => "acgan",
+            Preset::Infogan => "infogan",
             Preset::GuideMlp => "mlp",
         }
     }
@@ -76,6 +80,7 @@ impl Preset {
             Preset::HingeSpectral => "hinge + spectral norm",
             Preset::Cgan => "cGAN",
             Preset::Acgan => "ACGAN",
+            Preset::Infogan => "InfoGAN",
             Preset::GuideMlp => "the guide's MLP GAN",
         }
     }
@@ -109,6 +114,9 @@ impl Preset {
             }
             Preset::Acgan => {
                 "Auxiliary-classifier DCGAN: G takes the label; D also classifies the digit, and both learn from that head. Adam 1e-3, the paper's initialisation: in a tab, every digit after a minute, about two in three of them the one asked for; after five, nearly nine in ten."
+            }
+            Preset::Infogan => {
+                "Unconditional, like the DCGAN: no labels are read. G also takes a random category (one of ten) and D's second head learns to tell which category made each fake; both minimise that head's cross-entropy (InfoGAN's mutual-information term, λ 1), so each category becomes one kind of digit. The fast start's batch 32 and Adam 2e-3. It ends the plain DCGAN's ambiguous in-between digits: with no category, G must morph one digit into another somewhere in its noise."
             }
             Preset::GuideMlp => {
                 "The introductory guide's fully connected GAN (G 100→…→784 with BatchNorm, D 784→…→1), non-saturating loss, Adam 2e-4. Fastest per step but slow to learn: noisy blobs after a minute in a tab, recognisable digits after about five."
@@ -165,6 +173,11 @@ impl Preset {
             Preset::Acgan => {
                 fast.with_architecture(dcgan(true).with_conditioning(Conditioning::Acgan))
             }
+            Preset::Infogan => fast
+                .with_batch_size(32)
+                .with_lr_g(2e-3)
+                .with_lr_d(2e-3)
+                .with_architecture(dcgan(true).with_conditioning(Conditioning::Infogan)),
             Preset::GuideMlp => TrainConfig::new(),
         }
     }

@@ -41,8 +41,11 @@ pub struct ModelCard {
     pub preset: Option<String>,
     /// The model's id (`dcgan`, `mlp`).
     pub model: String,
-    /// Draws the digit it is asked for.
+    /// Takes a second input beside z: the digit to draw, or an InfoGAN's category.
     pub conditional: bool,
+    /// That input is a category the model found by itself (InfoGAN), in no digit order.
+    #[serde(default)]
+    pub categories: bool,
     /// Every training setting, as registry pairs.
     pub settings: SettingPairs,
     /// Generator steps trained.
@@ -77,16 +80,13 @@ impl ModelCard {
     /// Each bar with whether this model passes it (`yardstick_fid`: the real digits' FID, for
     /// the unconditional FID bar).
     pub fn bars(&self, yardstick_fid: Option<f64>) -> Vec<(String, bool)> {
-        bars(&self.metrics, self.conditional, yardstick_fid)
+        bars(&self.metrics, yardstick_fid)
     }
 }
 
-/// The quality bars of a model's metrics, with whether each passes.
-pub fn bars(
-    m: &QualityMetrics,
-    conditional: bool,
-    yardstick_fid: Option<f64>,
-) -> Vec<(String, bool)> {
+/// The quality bars of a model's metrics, with whether each passes: label accuracy where it
+/// was measured (models drawing the digit asked for), else the unconditional FID bar.
+pub fn bars(m: &QualityMetrics, yardstick_fid: Option<f64>) -> Vec<(String, bool)> {
     let c = &m.classes;
     let mut out = vec![
         (
@@ -102,8 +102,7 @@ pub fn bars(
             c.mean_max_prob >= MIN_CONFIDENCE,
         ),
     ];
-    if conditional {
-        let a = m.label_accuracy.unwrap_or(0.0);
+    if let Some(a) = m.label_accuracy {
         out.push((
             format!(
                 "label accuracy {:.1}% ≥ {}%",
@@ -244,13 +243,15 @@ mod tests {
 
     #[test]
     fn each_bar_fails_on_its_own() {
-        let pass = |m: &QualityMetrics, cond| bars(m, cond, Some(27.0)).iter().all(|b| b.1);
-        assert!(pass(&metrics(10, 0.01, 0.97, None, 70.0), false));
-        assert!(!pass(&metrics(9, 0.01, 0.97, None, 70.0), false));
-        assert!(!pass(&metrics(10, 0.03, 0.97, None, 70.0), false));
-        assert!(!pass(&metrics(10, 0.01, 0.94, None, 70.0), false));
-        assert!(!pass(&metrics(10, 0.01, 0.97, None, 90.0), false));
-        assert!(pass(&metrics(10, 0.01, 0.97, Some(0.98), 500.0), true));
-        assert!(!pass(&metrics(10, 0.01, 0.97, Some(0.96), 50.0), true));
+        let pass = |m: &QualityMetrics| bars(m, Some(27.0)).iter().all(|b| b.1);
+        // Unconditional (and InfoGAN: no label accuracy): the FID bar.
+        assert!(pass(&metrics(10, 0.01, 0.97, None, 70.0)));
+        assert!(!pass(&metrics(9, 0.01, 0.97, None, 70.0)));
+        assert!(!pass(&metrics(10, 0.03, 0.97, None, 70.0)));
+        assert!(!pass(&metrics(10, 0.01, 0.94, None, 70.0)));
+        assert!(!pass(&metrics(10, 0.01, 0.97, None, 90.0)));
+        // Drawing the digit asked for: label accuracy instead.
+        assert!(pass(&metrics(10, 0.01, 0.97, Some(0.98), 500.0)));
+        assert!(!pass(&metrics(10, 0.01, 0.97, Some(0.96), 50.0)));
     }
 }

@@ -116,6 +116,10 @@ pub struct TrainConfig {
     /// R1 penalty weight γ on real data (0 = off); D minimises γ/2 · E‖∇ₓD(x)‖².
     #[config(default = 0.0)]
     pub r1_gamma: f64,
+    /// InfoGAN: weight λ of the mutual-information term (the category head's cross-entropy on
+    /// fakes).
+    #[config(default = 1.0)]
+    pub info_weight: f64,
     /// One-sided label smoothing: real targets become 1 − this (0 = off).
     #[config(default = 0.0)]
     pub label_smoothing: f64,
@@ -572,7 +576,12 @@ impl GanTrainer {
             self.discriminator = self.discriminator.clone().refresh_spectral_norm();
         }
         let (real, labels) = data.batch(&self.sampler.next_batch(batch), &self.device);
-        let g_labels = conditioning.is_conditional().then(|| labels.clone());
+        // An InfoGAN's categories are drawn, not read: the digits' labels stay unused.
+        let g_labels = match conditioning {
+            Conditioning::None => None,
+            Conditioning::Infogan => Some(random_labels(&mut self.noise_rng, batch, &self.device)),
+            Conditioning::Cgan | Conditioning::Acgan => Some(labels.clone()),
+        };
         let d_labels = (conditioning == Conditioning::Cgan).then(|| labels.clone());
         let z = latent_noise(
             &mut self.noise_rng,
@@ -580,7 +589,7 @@ impl GanTrainer {
             config.architecture.latent_dim,
             &self.device,
         );
-        let fake = self.generator.forward(z, g_labels).detach();
+        let fake = self.generator.forward(z, g_labels.clone()).detach();
         let real = add_instance_noise(real, sigma, &mut self.noise_rng);
         let fake = add_instance_noise(fake, sigma, &mut self.noise_rng);
         let out_real = self.discriminator.forward(real.clone(), d_labels.clone());
@@ -593,9 +602,13 @@ impl GanTrainer {
                 .discriminator(out_real.score, out_fake.score, 1.0 - config.label_smoothing);
         if let (Some(real_classes), Some(fake_classes)) = (out_real.classes, out_fake.classes) {
             let ce = CrossEntropyLossConfig::new().init(&self.device);
-            loss = loss
-                + ce.forward(real_classes, labels.clone())
-                + ce.forward(fake_classes, labels.clone());
+            if conditioning.uses_labels() {
+                loss = loss
+                    + ce.forward(real_classes, labels.clone())
+                    + ce.forward(fake_classes, labels.clone());
+            } else if let Some(codes) = g_labels {
+                loss = loss + ce.forward(fake_classes, codes) * config.info_weight;
+            }
         }
         if config.loss == GanLoss::WassersteinGp && config.gp_weight > 0.0 {
             let eps: Vec<f32> = (0..batch).map(|_| self.noise_rng.random::<f32>()).collect();
@@ -661,10 +674,16 @@ impl GanTrainer {
         let out = self.discriminator.forward(fake, d_labels);
         let mut g_loss = config.loss.generator(out.score);
         if let (Some(classes), Some(labels)) = (out.classes, labels) {
+            let weight = if conditioning.uses_labels() {
+                1.0
+            } else {
+                config.info_weight
+            };
             g_loss = g_loss
                 + CrossEntropyLossConfig::new()
                     .init(&self.device)
-                    .forward(classes, labels);
+                    .forward(classes, labels)
+                    * weight;
         }
         let g_loss = g_loss * self.generator_sign;
         let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
@@ -853,6 +872,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_infogan_never_reads_the_labels_and_an_acgan_does() {
+        use crate::core::models::ModelKind;
+        let device = Device::flex();
+        let pixels: Vec<u8> = (0..8 * 784).map(|i| (i % 251) as u8).collect();
+        let steps = |conditioning, labels: Vec<u8>| {
+            let data = MnistSet::from_parts(labels, pixels.clone()).unwrap();
+            let config = TrainConfig::new()
+                .with_architecture(tiny(ModelKind::Dcgan).with_conditioning(conditioning))
+                .with_batch_size(4);
+            let mut trainer = GanTrainer::new(config, data.len(), &device).unwrap();
+            (0..3)
+                .flat_map(|_| {
+                    trainer
+                        .step(&data)
+                        .unwrap()
+                        .into_data()
+                        .try_to_vec::<f32>()
+                        .unwrap()
+                })
+                .collect::<Vec<f32>>()
+        };
+        let (ascending, reversed): (Vec<u8>, Vec<u8>) = ((0..8).collect(), (2..10).rev().collect());
+        let info = steps(Conditioning::Infogan, ascending.clone());
+        assert!(info.iter().all(|x| x.is_finite()), "{info:?}");
+        assert_eq!(info, steps(Conditioning::Infogan, reversed.clone()));
+        assert_ne!(
+            steps(Conditioning::Acgan, ascending),
+            steps(Conditioning::Acgan, reversed)
+        );
     }
 
     struct MaxAbs(f32);

@@ -88,7 +88,7 @@ static SETTINGS: &[Setting<TrainConfig>] = &[
     Setting {
         id: "conditioning",
         label: "Conditioning",
-        help: "Whether the networks see the digit's label: unconditional, cGAN (label to G and D) or ACGAN (D also classifies).",
+        help: "Whether the networks see the digit's label: unconditional, cGAN (label to G and D), ACGAN (D also classifies) or InfoGAN (no labels: G takes a category of its own that D must recover).",
         kind: Kind::Choice {
             options: conditionings,
             get: |c| c.architecture.conditioning.id(),
@@ -241,6 +241,23 @@ static SETTINGS: &[Setting<TrainConfig>] = &[
         applies: Some(Applies {
             when: "WGAN-GP only",
             test: |c| c.loss == GanLoss::WassersteinGp,
+        }),
+    },
+    Setting {
+        id: "info_weight",
+        label: "InfoGAN λ",
+        help: "InfoGAN only: weight of the mutual-information term, the cross-entropy of D's category head on generated digits, which G and D both minimise. 1 in the paper for categories; 0 leaves the categories meaningless.",
+        kind: Kind::Number {
+            get: |c| c.info_weight,
+            set: |c, v| c.info_weight = v,
+            min: ZERO,
+            max: Bound::Closed(100.0),
+        },
+        live: false,
+        group: Group::Loss,
+        applies: Some(Applies {
+            when: "InfoGAN only",
+            test: |c| c.architecture.conditioning == Conditioning::Infogan,
         }),
     },
     Setting {
@@ -449,7 +466,7 @@ static SETTINGS: &[Setting<TrainConfig>] = &[
         live: false,
         group: Group::Architecture,
         applies: Some(Applies {
-            when: "cGAN and ACGAN only",
+            when: "cGAN, ACGAN and InfoGAN only",
             test: |c| c.architecture.conditioning.is_conditional(),
         }),
     },

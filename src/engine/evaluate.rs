@@ -12,7 +12,7 @@ use crate::core::classifier::Classifier;
 use crate::core::data::{MnistSet, NUM_CLASSES, to_bytes};
 use crate::core::latent::draw_latents;
 use crate::core::metrics::{ClassStats, FeatureStats, QualityMetrics};
-use crate::core::models::Generator;
+use crate::core::models::{Conditioning, Generator};
 use crate::core::train::{GanTrainer, latent_noise};
 
 use super::error::{EngineError, read_f32};
@@ -82,14 +82,15 @@ pub async fn evaluate_images(
 
 /// `n` samples of `generator` (inference mode) from latents seeded by `seed`, in chunks.
 ///
-/// Conditional generators are asked for each digit in turn (0, 1, …, 9, 0, …) and the labels
-/// are returned, so label accuracy is measured on a balanced request.
+/// Conditional generators are asked for each digit (an InfoGAN's: each category) in turn
+/// (0, 1, …, 9, 0, …); the labels are returned where they name digits
+/// ([`Conditioning::uses_labels`]), so label accuracy is measured on a balanced request.
 ///
 /// With a `truncation` ψ, latent values beyond ±ψ are drawn again (the gallery's truncation).
 pub fn generate_samples(
     generator: &Generator,
     latent_dim: usize,
-    conditional: bool,
+    conditioning: Conditioning,
     n: usize,
     seed: u64,
     truncation: Option<f32>,
@@ -109,11 +110,13 @@ pub fn generate_samples(
                         .reshape([size, latent_dim])
                 }
             };
-            let y = conditional.then(|| label_tensor(&labels[start..start + size], device));
+            let y = conditioning
+                .is_conditional()
+                .then(|| label_tensor(&labels[start..start + size], device));
             generator.forward(z, y)
         })
         .collect();
-    (images, conditional.then_some(labels))
+    (images, conditioning.uses_labels().then_some(labels))
 }
 
 /// Metrics of `n` samples of `generator` from the fixed [`METRICS_SEED`] at truncation
@@ -124,7 +127,7 @@ pub async fn evaluate_generator(
     classifier: &Classifier,
     real: &FeatureStats,
     latent_dim: usize,
-    conditional: bool,
+    conditioning: Conditioning,
     n: usize,
     truncation: Option<f32>,
     device: &Device,
@@ -132,7 +135,7 @@ pub async fn evaluate_generator(
     let (images, labels) = generate_samples(
         generator,
         latent_dim,
-        conditional,
+        conditioning,
         n,
         METRICS_SEED,
         truncation,
@@ -156,7 +159,7 @@ pub async fn evaluate_trainer(
         classifier,
         real,
         architecture.latent_dim,
-        architecture.conditioning.is_conditional(),
+        architecture.conditioning,
         n,
         None,
         device,
@@ -182,7 +185,7 @@ pub async fn evaluate_checkpoint(
         classifier,
         real,
         architecture.latent_dim,
-        architecture.conditioning.is_conditional(),
+        architecture.conditioning,
         n,
         None,
         device,

@@ -14,7 +14,7 @@ use crate::core::classifier::Classifier;
 use crate::core::data::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, to_bytes};
 use crate::core::latent::{plane_point, plane_towards, random_plane, slerp, truncated_normal};
 use crate::core::metrics::QualityMetrics;
-use crate::core::models::LabelInput;
+use crate::core::models::{Conditioning, LabelInput};
 use crate::core::settings::to_setting_pairs;
 
 use super::error::{EngineError, read_f32};
@@ -157,9 +157,13 @@ impl Gallery {
     }
 
     fn conditional(&self) -> bool {
+        self.conditioning().is_conditional()
+    }
+
+    fn conditioning(&self) -> Conditioning {
         self.model
             .as_ref()
-            .is_some_and(|m| m.config.architecture.conditioning.is_conditional())
+            .map_or(Conditioning::None, |m| m.config.architecture.conditioning)
     }
 
     /// The grid's cells, row-major: 8×8 fresh latents; conditional: one row per chosen digit,
@@ -311,9 +315,13 @@ impl Gallery {
         if self.model.is_none() {
             return Vec::new();
         }
-        let rows = self
-            .conditional()
-            .then(|| self.digits.iter().map(|d| d.to_string()).collect());
+        let conditioning = self.conditioning();
+        let rows = conditioning.is_conditional().then(|| {
+            self.digits
+                .iter()
+                .map(|&d| conditioning.input_label(d))
+                .collect()
+        });
         let title = format!("Seed {}, {}", self.seed, self.psi_text());
         one(self
             .panel(&self.cells(), "gallery", title, COLUMNS, rows, true)
@@ -347,7 +355,11 @@ impl Gallery {
             "{frames} frames from sample {} to sample {}{}",
             from + 1,
             to + 1,
-            if morph { " (the digit morphs too)" } else { "" }
+            match (morph, self.conditioning().uses_labels()) {
+                (false, _) => "",
+                (true, true) => " (the digit morphs too)",
+                (true, false) => " (the category morphs too)",
+            }
         );
         one(self
             .panel(&path, "interpolation", title, frames, None, true)
@@ -404,7 +416,7 @@ impl Gallery {
                 &classifier,
                 &real,
                 a.latent_dim,
-                a.conditioning.is_conditional(),
+                a.conditioning,
                 SWEEP_SAMPLES,
                 psi,
                 &self.device,
@@ -431,7 +443,7 @@ impl Gallery {
         let (images, labels) = generate_samples(
             &m.generator,
             a.latent_dim,
-            a.conditioning.is_conditional(),
+            a.conditioning,
             count,
             self.seed,
             self.truncation,

@@ -531,15 +531,11 @@ impl Engine {
     /// Unconditional: 8×8 samples. Conditional: one row per chosen digit, the same 8 latent
     /// vectors in every row (so a column keeps its style across digits).
     pub async fn samples(&mut self) -> Result<Event, EngineError> {
-        let conditional = self
-            .run
-            .trainer
-            .config()
-            .architecture
-            .conditioning
-            .is_conditional();
-        let title = if conditional {
+        let conditioning = self.run.trainer.config().architecture.conditioning;
+        let title = if conditioning.uses_labels() {
             "Samples by requested digit"
+        } else if conditioning.is_conditional() {
+            "Samples by category (c0–c9: the InfoGAN's own, in no digit order)"
         } else {
             "Samples from a fixed z"
         };
@@ -554,14 +550,8 @@ impl Engine {
     /// ([`SAMPLE_GRID`] rows of it), with the classifier's verdict. Conditional: one row per
     /// chosen digit, the first [`GRID_COLUMNS`] latent vectors in every row.
     async fn grid(&self, z: Tensor<2>, name: &str, title: String) -> Result<Event, EngineError> {
-        let conditional = self
-            .run
-            .trainer
-            .config()
-            .architecture
-            .conditioning
-            .is_conditional();
-        let (z, row_labels) = if conditional {
+        let conditioning = self.run.trainer.config().architecture.conditioning;
+        let (z, row_labels) = if conditioning.is_conditional() {
             let rows = self.digits.len();
             let latent = z.dims()[1];
             let z = z
@@ -588,7 +578,8 @@ impl Engine {
             side: IMAGE_SIDE,
             columns: GRID_COLUMNS,
             pixels: Vec::new(),
-            row_labels: row_labels.map(|rows| rows.iter().map(|d| d.to_string()).collect()),
+            row_labels: row_labels
+                .map(|rows| rows.iter().map(|&d| conditioning.input_label(d)).collect()),
             captions: None,
             channels: 1,
         };

@@ -17,6 +17,7 @@ use super::samples::{ClassHistogram, ImagePanel, read_chosen_file};
 use super::session::save_arrived;
 use super::task_worker::TaskWorker;
 use crate::core::metrics::ClassStats;
+use crate::core::models::Conditioning;
 use crate::core::pretrained::{Catalogue, ModelCard};
 use crate::engine::protocol::SweepPoints;
 use crate::engine::task::{GALLERY_TASK, Panel};
@@ -90,8 +91,10 @@ pub struct GallerySession {
     pub catalogue: RwSignal<Option<Catalogue>>,
     /// The model shown: a catalogue id, or the name of the user's file.
     pub model: RwSignal<Option<String>>,
-    /// Whether the model draws the digit it is asked for.
+    /// Whether the model takes a digit (or an InfoGAN's category) beside z.
     pub conditional: RwSignal<bool>,
+    /// How the model was conditioned (names the picker's rows: digits or categories).
+    pub conditioning: RwSignal<Conditioning>,
     /// The grid's seed.
     pub seed: RwSignal<u64>,
     /// The truncation threshold (`None`: none).
@@ -151,6 +154,7 @@ impl GallerySession {
             catalogue: RwSignal::new(None),
             model: RwSignal::new(None),
             conditional: RwSignal::new(false),
+            conditioning: RwSignal::new(Conditioning::None),
             seed: RwSignal::new(options.seed.unwrap_or(1)),
             psi: RwSignal::new(options.psi),
             digits: RwSignal::new(digits),
@@ -360,7 +364,13 @@ impl GallerySession {
         }
         match event {
             Event::Ready(_) => self.ready.set(true),
-            Event::Started { .. } => {
+            Event::Started { settings, .. } => {
+                let conditioning = settings
+                    .iter()
+                    .find(|(k, _)| k == "conditioning")
+                    .and_then(|(_, v)| Conditioning::from_id(v))
+                    .unwrap_or_default();
+                self.conditioning.set(conditioning);
                 self.notice.set(None);
                 self.update_address();
             }
@@ -776,10 +786,10 @@ pub fn GalleryView() -> impl IntoView {
                 </label>
             </div>
             {move || (show_digits && s.conditional.get()).then(|| view! {
-                <fieldset class="digits" id="gallery-digits"><legend>"Digits"</legend>
+                <fieldset class="digits" id="gallery-digits"><legend>{move || if s.conditioning.get().uses_labels() { "Digits" } else { "Categories (the InfoGAN's own, in no digit order)" }}</legend>
                     {(0..10).map(|d| view! {
                         <label><input type="checkbox" id=format!("gallery-digit-{d}") disabled=lock_digits prop:checked=move || s.digits.get()[d]
-                            on:change=move |ev| toggle_digit(d, event_target_checked(&ev)) />{d.to_string()}</label>
+                            on:change=move |ev| toggle_digit(d, event_target_checked(&ev)) />{move || s.conditioning.get().input_label(d as u8)}</label>
                     }).collect_view()}
                 </fieldset>
             })}

@@ -12,6 +12,7 @@ use super::embed::{self, HostCommand, RunGate, Trains};
 use super::options::{PageOptions, Route, train_hash};
 use super::progress::{self, Download};
 use crate::core::metrics::{ClassStats, QualityMetrics};
+use crate::core::models::Conditioning;
 use crate::core::presets::Preset;
 use crate::core::settings::{apply_pairs, to_setting_pairs};
 use crate::core::train::TrainConfig;
@@ -74,8 +75,10 @@ pub struct TrainSession {
     pub metrics: RwSignal<Vec<(u64, QualityMetrics)>>,
     /// The "metrics every" field's text.
     pub metrics_every: RwSignal<String>,
-    /// Whether G takes a label.
+    /// Whether G takes a label (or an InfoGAN's category).
     pub conditional: RwSignal<bool>,
+    /// How the run is conditioned (names the grid's rows: digits or categories).
+    pub conditioning: RwSignal<Conditioning>,
     /// Conditional models: the digits the grid shows.
     pub digits: RwSignal<[bool; 10]>,
     /// The preset list's value.
@@ -146,6 +149,7 @@ impl TrainSession {
                 options.metrics_every.unwrap_or(METRICS_EVERY).to_string(),
             ),
             conditional: RwSignal::new(false),
+            conditioning: RwSignal::new(Conditioning::None),
             digits: RwSignal::new([true; 10]),
             preset: RwSignal::new(options.preset.id().into()),
             stats: RwSignal::new(None),
@@ -381,6 +385,7 @@ impl TrainSession {
                 self.ready.set(true);
                 self.conditional
                     .set(config.architecture.conditioning.is_conditional());
+                self.conditioning.set(config.architecture.conditioning);
                 self.form.set(&config);
                 self.run_config.set(Some(config));
                 self.write_address();

@@ -38,6 +38,7 @@ pub fn TrainView() -> impl IntoView {
         metrics,
         metrics_every,
         conditional,
+        conditioning,
         view,
         digits,
         preset,
@@ -337,11 +338,11 @@ pub fn TrainView() -> impl IntoView {
                             <ImagePanel panel=generated.into() canvas_id="generated-grid" labels_id="generated-rows" help="Samples from fresh latent vectors (press New z again for others)." />
                         })}
                         {move || conditional.get().then(|| view! {
-                            <div class="digits" title="Conditional models: which digits the grid asks G for, one row each.">
+                            <div class="digits" title="Conditional models: which digits (an InfoGAN: which of its own categories) the grid asks G for, one row each.">
                                 <span>"Rows: "</span>
                                 {(0..10usize).map(|d| view! {
                                     <label><input type="checkbox" id=format!("digit-{d}") prop:checked=move || digits.get()[d]
-                                        on:change=move |ev| toggle_digit(d, event_target_checked(&ev)) />{d.to_string()}</label>
+                                        on:change=move |ev| toggle_digit(d, event_target_checked(&ev)) />{move || conditioning.get().input_label(d as u8)}</label>
                                 }).collect_view()}
                             </div>
                         })}

@@ -76,12 +76,19 @@ pub enum Conditioning {
     Cgan,
     /// Auxiliary-classifier GAN: G takes the label; D predicts it with a second (10-class) head.
     Acgan,
+    /// InfoGAN: G takes a random 10-way category (no labels are read); D's second head recovers
+    /// it from the image, so each category settles on one kind of digit.
+    Infogan,
 }
 
 impl Conditioning {
     /// Every option, in display order.
-    pub const ALL: [Conditioning; 3] =
-        [Conditioning::None, Conditioning::Cgan, Conditioning::Acgan];
+    pub const ALL: [Conditioning; 4] = [
+        Conditioning::None,
+        Conditioning::Cgan,
+        Conditioning::Acgan,
+        Conditioning::Infogan,
+    ];
 
     /// Stable identifier used in URLs, the CLI and checkpoints.
     pub fn id(self) -> &'static str {
@@ -89,6 +96,7 @@ impl Conditioning {
             Conditioning::None => "none",
             Conditioning::Cgan => "cgan",
             Conditioning::Acgan => "acgan",
+            Conditioning::Infogan => "infogan",
         }
     }
 
@@ -98,6 +106,7 @@ impl Conditioning {
             Conditioning::None => "Unconditional",
             Conditioning::Cgan => "cGAN (label to G and D)",
             Conditioning::Acgan => "ACGAN (auxiliary classifier)",
+            Conditioning::Infogan => "InfoGAN (unsupervised categories)",
         }
     }
 
@@ -113,6 +122,9 @@ impl Conditioning {
             Conditioning::Acgan => {
                 "G takes the label as in a cGAN; D sees only the image but has a second head that classifies it. Both networks also minimise that head's cross-entropy, on real and generated digits."
             }
+            Conditioning::Infogan => {
+                "No labels are read: G takes a random category (one of 10) beside z, and D's second head must tell which category made each fake. Maximising that mutual information makes each category one kind of digit, so G need not morph between digits in its noise."
+            }
         }
     }
 
@@ -121,9 +133,25 @@ impl Conditioning {
         Self::ALL.into_iter().find(|c| c.id() == id)
     }
 
-    /// Whether G takes a label (so samples can be requested by digit).
+    /// Whether G takes a label or category (a second input beside z).
     pub fn is_conditional(self) -> bool {
         self != Conditioning::None
+    }
+
+    /// How a grid row of G's second input `index` is labelled: the digit (`3`), or an
+    /// InfoGAN's category (`c3`).
+    pub fn input_label(self, index: u8) -> String {
+        if self.uses_labels() {
+            index.to_string()
+        } else {
+            format!("c{index}")
+        }
+    }
+
+    /// Whether training reads the digits' labels, so that G's input names a digit (label
+    /// accuracy is defined); an InfoGAN's categories are its own, in no known order.
+    pub fn uses_labels(self) -> bool {
+        matches!(self, Conditioning::Cgan | Conditioning::Acgan)
     }
 }
 
@@ -334,7 +362,10 @@ impl ArchitectureConfig {
             spectral_norm: self.spectral_norm,
             minibatch_stddev: self.minibatch_stddev,
             input_label_dim: (self.conditioning == Conditioning::Cgan).then_some(self.label_dim),
-            class_head: self.conditioning == Conditioning::Acgan,
+            class_head: matches!(
+                self.conditioning,
+                Conditioning::Acgan | Conditioning::Infogan
+            ),
         }
     }
 
@@ -652,7 +683,8 @@ mod tests {
                 assert_eq!(out.score.dims(), [3, 1]);
                 assert_eq!(
                     out.classes.map(|c| c.dims()),
-                    (conditioning == Conditioning::Acgan).then_some([3, 10]),
+                    matches!(conditioning, Conditioning::Acgan | Conditioning::Infogan)
+                        .then_some([3, 10]),
                     "{kind:?} {conditioning:?}"
                 );
             }
