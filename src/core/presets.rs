@@ -116,7 +116,7 @@ impl Preset {
                 "Auxiliary-classifier DCGAN: G takes the label; D also classifies the digit, and both learn from that head. Adam 1e-3, the paper's initialisation: in a tab, every digit after a minute, about two in three of them the one asked for; after five, nearly nine in ten."
             }
             Preset::Infogan => {
-                "Unconditional, like the DCGAN: no labels are read. G also takes a random category (one of ten) and D's second head learns to tell which category made each fake; both minimise that head's cross-entropy (InfoGAN's mutual-information term, λ 1), so each category becomes one kind of digit. The fast start's batch 32 and Adam 2e-3. It ends the plain DCGAN's ambiguous in-between digits: with no category, G must morph one digit into another somewhere in its noise."
+                "Unconditional like the DCGAN, no labels read: G also takes a random category (one of ten) that D's second head must recover (InfoGAN's mutual-information term, λ 1), so each category becomes one kind of digit and G stops drawing digits half-way between two. The fast start's batch 32 and Adam 2e-3."
             }
             Preset::GuideMlp => {
                 "The introductory guide's fully connected GAN (G 100→…→784 with BatchNorm, D 784→…→1), non-saturating loss, Adam 2e-4. Fastest per step but slow to learn: noisy blobs after a minute in a tab, recognisable digits after about five."

@@ -156,7 +156,7 @@ impl Route {
         match self {
             Route::Home | Route::Embedding => "",
             Route::Train => {
-                "Train a GAN on real MNIST digits in this tab and watch it learn: MLP or DCGAN, six losses, the stabilisers from the guides, cGAN and ACGAN, live loss curves, samples and quality metrics."
+                "Train a GAN on real MNIST digits in this tab and watch it learn: MLP or DCGAN, six losses, the stabilisers from the guides, cGAN, ACGAN and InfoGAN, live loss curves, samples and quality metrics."
             }
             Route::Gallery => {
                 "Play with generators trained by this project: fresh samples by seed, the truncation trick, interpolation between two samples, a latent pad, digits on demand, and exports."

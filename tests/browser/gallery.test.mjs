@@ -2,7 +2,8 @@
 //
 // Time to the first grid (reported, not asserted), seeds that repeat across reloads,
 // interpolation frames with the chosen ends, the latent pad's update rate and the main thread's
-// long tasks while dragging, conditional digits on demand, exports, and bad files.
+// long tasks while dragging, conditional digits on demand, an InfoGAN's categories, exports,
+// and bad files.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
 import { test } from "node:test";
@@ -144,6 +145,33 @@ test("conditional models draw the digits asked for; truncation and its trade-off
   await page.locator("#truncation-sweep").waitFor({ timeout: 120_000 });
   assert.equal(await page.locator(".sweep-table tr").count(), 8);
   await page.screenshot({ path: join(ARTIFACTS, "gallery-conditional.png"), fullPage: true });
+  await page.close();
+  assert.deepEqual(problems, []);
+});
+
+test("the unconditional InfoGAN draws a row per category it found, each one kind of digit", { timeout: 300_000 }, async (t) => {
+  const info = catalogue.models.find((m) => m.categories);
+  if (!info) return t.skip("no InfoGAN in the catalogue");
+  const { page, problems } = await open(`#/gallery?model=${info.id}&digits=3`);
+  await waitTitle(page, /^Seed 1,/);
+  assert.deepEqual(await page.locator("#gallery-row-labels span").allInnerTexts(), ["c3"]);
+  assert.match(await page.locator("#gallery-digits legend").innerText(), /^Categories/);
+  assert.equal(await page.locator("label:has(#gallery-digit-7)").innerText(), "c7");
+  // Five grids of category 3: at least 90% of the 40 samples are one and the same digit.
+  const all = new Array(10).fill(0);
+  for (let seed = 1; seed <= 5; seed++) {
+    await page.locator("#gallery-seed").fill(String(seed));
+    await page.locator("#gallery-apply-seed").click();
+    await waitTitle(page, new RegExp(`^Seed ${seed},`));
+    await page.locator("#gallery[data-histogram]").waitFor();
+    JSON.parse(await page.locator("#gallery").getAttribute("data-histogram")).forEach((n, d) => (all[d] += n));
+  }
+  const total = all.reduce((x, y) => x + y, 0);
+  assert.equal(total, 40);
+  assert.ok(Math.max(...all) / total >= 0.9, `category 3 drew ${JSON.stringify(all)}`);
+  await page.locator("#gallery-digits input[type=checkbox]").nth(0).check();
+  await page.locator("#gallery-row-labels span").nth(1).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, "gallery-infogan.png"), fullPage: true });
   await page.close();
   assert.deepEqual(problems, []);
 });

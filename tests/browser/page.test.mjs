@@ -123,6 +123,24 @@ test("a newcomer picks the cGAN preset, chooses digits, trains and evaluates", {
   await page.close();
 });
 
+test("the InfoGAN preset trains with its own categories as the grid's rows", { timeout: 300_000 }, async () => {
+  const { page, problems } = await open("?backend=cpu&pause_at=2&metrics_every=0");
+  await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
+  await page.locator("#field-preset").selectOption("infogan");
+  await page.locator("#row-labels span").first().waitFor({ timeout: 120_000 });
+  assert.equal(await page.locator("#field-conditioning").inputValue(), "infogan");
+  assert.equal(await page.locator("#field-info_weight").inputValue(), "1");
+  assert.deepEqual(await page.locator("#row-labels span").allInnerTexts(), ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"]);
+  assert.equal(await page.locator("label:has(#digit-4)").innerText(), "c4");
+  await page.locator("#train").click();
+  await page.waitForFunction(() => Number(document.querySelector("#step-count").innerText) >= 2
+      && document.querySelector("#train").innerText.trim() === "Train", null, { timeout: 300_000 });
+  for (const v of await legendValues(page)) assert.ok(Number.isFinite(v), `finite chart value, got ${v}`);
+  await page.screenshot({ path: join(ARTIFACTS, "preset-infogan.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("auto mode keeps the CPU on a software WebGPU adapter and says why", { timeout: 300_000 }, async () => {
   const { page, problems } = await open("#/train");
   await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
