@@ -671,7 +671,9 @@ impl GanTrainer {
             sigma,
             &mut self.noise_rng,
         );
-        let out = self.discriminator.forward(fake, d_labels);
+        // D's weights take no gradient here (only G is updated): a copy of D that tracks none
+        // saves the backward pass its weight products.
+        let out = self.discriminator.clone().no_grad().forward(fake, d_labels);
         let mut g_loss = config.loss.generator(out.score);
         if let (Some(classes), Some(labels)) = (out.classes, labels) {
             let weight = if conditioning.uses_labels() {
