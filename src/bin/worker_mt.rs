@@ -22,21 +22,13 @@ fn main() {
 #[cfg(all(target_arch = "wasm32", feature = "threads"))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub async fn start(threads: usize) {
-    use gan_playground::engine::{task, worker};
     let pool = wasm_bindgen_rayon::init_thread_pool(threads.max(1));
-    match wasm_bindgen_futures::JsFuture::from(pool).await {
-        Ok(_) => worker::run_threaded(threads.max(1), on_pool),
+    let started = match wasm_bindgen_futures::JsFuture::from(pool).await {
+        Ok(_) => threads.max(1),
         Err(e) => {
             web_sys::console::warn_2(&"the thread pool did not start; one thread:".into(), &e);
-            worker::run_threaded(1, task::in_place);
+            1
         }
-    }
-}
-
-/// Runs `work` on a thread of the pool and waits for it. A step that starts on the pool splits
-/// its matrix products from there; started on this worker's own thread, every product would be
-/// handed to the pool and back (measured in BENCHMARKS.md: the 3-layer MLP GAN 13% faster).
-#[cfg(all(target_arch = "wasm32", feature = "threads"))]
-fn on_pool(work: &mut (dyn FnMut() + Send)) {
-    rayon::join(work, || ());
+    };
+    gan_playground::engine::worker::run_threaded(started);
 }
