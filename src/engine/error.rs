@@ -21,6 +21,9 @@ pub enum EngineError {
     /// The device returned something of the wrong size.
     #[error("unexpected result from the device: {0}")]
     Shape(String),
+    /// The engine's [`Compute`](super::task::Compute) returned without running the step.
+    #[error("the training step did not run")]
+    StepNotRun,
 }
 
 impl From<EngineError> for WorkerError {

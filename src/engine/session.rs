@@ -16,8 +16,8 @@ use super::evaluate::{
 };
 use super::protocol::{Command, Event, StepRecord};
 use super::task::{
-    AssetSource, ChartInfo, GAN_TASK, Panel, SeriesInfo, Started, Task, TaskStart, TaskView,
-    unsupported,
+    AssetSource, ChartInfo, Compute, GAN_TASK, Panel, SeriesInfo, Started, Task, TaskStart,
+    TaskView, in_place, unsupported,
 };
 use futures::future::LocalBoxFuture;
 
@@ -88,7 +88,8 @@ pub fn start_gan(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started, Str
         };
         let engine = Engine::new(&start.device, data, classifier, config, start.clock)
             .map_err(|errors| errors.to_string())?
-            .with_optimizers_on_load(optimizers);
+            .with_optimizers_on_load(optimizers)
+            .with_compute(start.compute);
         Ok((Box::new(engine) as Box<dyn Task>, events))
     })
 }
@@ -145,6 +146,7 @@ pub struct Engine {
     real_stats: Option<FeatureStats>,
     clock: fn() -> f64,
     optimizers: Optimizers,
+    compute: Compute,
 }
 
 impl Engine {
@@ -172,7 +174,25 @@ impl Engine {
             real_stats: None,
             clock,
             optimizers: Optimizers::Restore,
+            compute: in_place,
         })
+    }
+
+    /// Where the training steps run (by default [`in_place`]).
+    pub fn with_compute(mut self, compute: Compute) -> Self {
+        self.compute = compute;
+        self
+    }
+
+    /// One training step, run by the engine's [`Compute`].
+    fn train_step(&mut self) -> Result<Tensor<1>, EngineError> {
+        let (trainer, data) = (&mut self.run.trainer, &*self.data);
+        let mut stepped = None;
+        (self.compute)(&mut || stepped = Some(trainer.step(data)));
+        match stepped {
+            Some(result) => Ok(result?),
+            None => Err(EngineError::StepNotRun),
+        }
     }
 
     /// Whether loading a checkpoint restores the optimisers' states (the default) or starts
@@ -439,7 +459,7 @@ impl Engine {
         let mut records = Vec::new();
         let mut pending = Vec::new();
         loop {
-            let read = match self.run.trainer.step(&self.data) {
+            let read = match self.train_step() {
                 Ok(stats) => {
                     pending.push(stats);
                     let at_limit = self
@@ -454,7 +474,7 @@ impl Engine {
                         continue;
                     }
                 }
-                Err(e) => Err(e.into()),
+                Err(e) => Err(e),
             };
             match read {
                 Ok((mut read, done)) => {
@@ -486,7 +506,7 @@ impl Engine {
 
     /// One training step, read back.
     pub async fn step_once(&mut self) -> Result<StepRecord, EngineError> {
-        let stats = self.run.trainer.step(&self.data)?;
+        let stats = self.train_step()?;
         let mut records = self.read_steps(vec![stats]).await?;
         records
             .pop()

@@ -62,6 +62,19 @@ pub struct TaskStart<'a> {
     pub clock: fn() -> f64,
     /// The device is a GPU (some state cannot be restored there; see the GAN task).
     pub gpu: bool,
+    /// Where training steps run ([`in_place`], or the threaded CPU worker's pool).
+    pub compute: Compute,
+}
+
+/// Runs one synchronous piece of work (a training step) to its end: [`in_place`] on the calling
+/// thread, or on a thread pool. The threaded CPU worker runs each step on one of its pool's
+/// threads, so that the step's matrix products split over the pool from a pool thread instead
+/// of being handed from the worker's own thread to the pool and back, product by product.
+pub type Compute = fn(&mut (dyn FnMut() + Send));
+
+/// [`Compute`] on the calling thread.
+pub fn in_place(work: &mut (dyn FnMut() + Send)) {
+    work()
 }
 
 /// A started task and the events of its start (e.g. settings that were refused).

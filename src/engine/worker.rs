@@ -18,7 +18,7 @@ use crate::core::classifier::Classifier;
 use crate::core::data::MnistSet;
 use futures::future::LocalBoxFuture;
 
-use super::task::{AssetSource, Task, TaskSpec, TaskStart};
+use super::task::{AssetSource, Compute, Task, TaskSpec, TaskStart, in_place};
 
 /// Where the page serves the data set and the classifier weights.
 /// The digits, gzipped by the build (`www/hash-assets.sh`): a fifth of `www/data/mnist.bin`.
@@ -127,6 +127,11 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 
 /// The size of the worker's thread pool ([`run_threaded`]); 1 in the plain CPU worker.
 static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
+thread_local! {
+    /// Where tasks run their steps ([`run_threaded`]'s pool, else in place).
+    static COMPUTE: std::cell::Cell<Compute> = const { std::cell::Cell::new(in_place) };
+}
 
 fn cpu(reason: Option<String>) -> (Device, BackendInfo) {
     let label = match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
@@ -242,6 +247,7 @@ async fn start(
         settings,
         clock: js_sys::Date::now,
         gpu,
+        compute: COMPUTE.get(),
     })
     .await?;
     post(events);
@@ -254,9 +260,11 @@ async fn yield_to_event_loop() {
 }
 
 /// Runs the worker with a pool of `threads` threads already started (the threaded CPU worker,
-/// `src/bin/worker_mt.rs`): as [`run`], and the backend's label names the pool.
-pub fn run_threaded(threads: usize) {
+/// `src/bin/worker_mt.rs`), whose tasks run their steps by `compute`: as [`run`], and the
+/// backend's label names the pool.
+pub fn run_threaded(threads: usize, compute: Compute) {
     THREADS.store(threads.max(1), std::sync::atomic::Ordering::Relaxed);
+    COMPUTE.set(compute);
     run();
 }
 
