@@ -1,6 +1,6 @@
 // Browser test: the threaded CPU worker (issue 13). A cross-origin isolated page (the harness
 // sends COOP/COEP, as `trunk serve` and the README's hosts do) trains on one thread per core,
-// while the gallery (which only draws) starts the single-thread worker unless the address asks
+// and trains exactly as one thread does, while the gallery (which only draws) starts the single-thread worker unless the address asks
 // for threads, and then draws the same seeded grid; `threads=1` picks the single-thread worker; a host without the headers gets the single-thread worker on the first visit and,
 // through the page's service worker, the threaded one from the next.
 //
@@ -19,14 +19,24 @@ const CORES = cpus().length;
 const badge = (page) => page.locator("#backend .badge").innerText().then((t) => t.trim());
 const stepCount = (page) => page.locator("#step-count").innerText().then(Number);
 
-/** Opens the train view at `url`, trains `steps` CPU steps and returns the backend's badge. */
+/** Opens the train view at `url` (which pauses at `steps`), trains until it pauses there with
+ * that step's sample grid drawn, and returns the backend's badge. */
 async function train(page, url, steps) {
   await page.goto(url);
   await page.locator("#train:not([disabled])").waitFor({ timeout: 120_000 });
   await page.locator("#train").click();
-  await page.waitForFunction((n) => Number(document.querySelector("#step-count").innerText) >= n, steps, { timeout: 120_000 });
+  await page.waitForFunction((n) => Number(document.querySelector("#step-count").innerText) >= n
+      && document.querySelector("#train").innerText.trim() === "Train"
+      && document.querySelector(".samples .muted").innerText.includes(`step ${n}`), steps, { timeout: 120_000 });
   return badge(page);
 }
+
+/** The train view's sample grid's grey levels. */
+const sampleGrid = (page) =>
+  page.evaluate(() => {
+    const c = document.getElementById("sample-grid");
+    return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+  });
 
 /** The seeded gallery grid's grey levels. */
 async function seededGrid(page, url) {
@@ -55,9 +65,13 @@ test("an isolated page trains on every core; threads=1 picks the single-thread w
     const losses = await page.locator("#loss-charts .legend .key").allInnerTexts();
     assert.ok(losses.length > 0 && losses.every((t) => Number.isFinite(Number(t.trim().split(" ").pop()))), losses.join(", "));
     await page.screenshot({ path: join(ARTIFACTS, "train-threads.png"), fullPage: true });
+    const pooledRun = await sampleGrid(page);
 
-    assert.doesNotMatch(await train(page, `${base}/?backend=cpu&threads=1&pause_at=3#/train`, 3), /threads/);
-    assert.ok((await stepCount(page)) >= 3);
+    assert.doesNotMatch(await train(page, `${base}/?backend=cpu&threads=1&pause_at=10#/train`, 10), /threads/);
+    assert.equal(await stepCount(page), 10);
+    // The pool splits each step's products, never their sums: ten steps on it end where ten
+    // steps on one thread do (a step run by whichever pool thread took it did not, 1 run in 2).
+    assert.deepEqual(pooledRun, await sampleGrid(page), "10 steps on the pool draw the grid 10 steps on one thread draw");
 
     // The gallery only draws: its first grid comes sooner from the single-thread worker.
     fetched.length = 0;
