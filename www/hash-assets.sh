@@ -47,11 +47,12 @@ else
 fi
 # The loaders (in place of Trunk's two-line ones) download the wasm themselves, telling the page
 # how far they are with the engine's `Loading` event, then start wasm-bindgen on the bytes.
-# `download` prints the part they share: it leaves the bytes in `bytes` (undefined where the
-# body cannot be streamed: wasm-bindgen then fetches it again).
+# `download` prints the part they share: it fetches the address the JavaScript expression $1
+# gives and leaves the bytes in `bytes` (undefined where the body cannot be streamed:
+# wasm-bindgen then fetches it again).
 download() {
   cat <<JS
-  const wasm = "./$1";
+  const wasm = $1;
   const response = await fetch(wasm);
   if (!response.ok) throw new Error(\`\${wasm}: HTTP \${response.status}\`);
   let bytes;
@@ -81,26 +82,33 @@ download() {
   }
 JS
 }
+# A wasm module of one function, () -> v128: three v128.const zeros, f32x4.relaxed_madd
+# (0xfd 0x105), end. It validates only where the browser has relaxed SIMD.
+RELAXED_PROBE="0,97,115,109,1,0,0,0,1,5,1,96,0,1,123,3,2,1,0,10,61,1,59,0,253,12,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,253,12,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,253,12,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,253,133,2,11"
 attrs=""
 for w in worker worker_gpu worker_mt; do
   [ -f "$w.js" ] && [ -f "${w}_bg.wasm" ] || continue
-  h=$(cat "$w.js" "${w}_bg.wasm" | sha256sum | cut -c1-16)
+  h=$(cat "$w.js" "${w}_bg.wasm" $([ "$w" = worker_mt ] && echo worker_mt_rs_bg.wasm) | sha256sum | cut -c1-16)
   mv "$w.js" "$w-$h.js"
   mv "${w}_bg.wasm" "$w-${h}_bg.wasm"
   if [ "$w" = worker_mt ]; then
+    mv worker_mt_rs_bg.wasm "worker_mt_rs-${h}_bg.wasm"
     # A module worker (wasm-bindgen's `web` output): it starts `?threads=N` helper workers on
-    # its module and memory, then the engine (src/bin/worker_mt.rs).
+    # its module and memory, then the engine (src/bin/worker_mt.rs). Where the browser validates
+    # relaxed SIMD's f32x4.relaxed_madd (the bytes: a module whose one function returns
+    # relaxed_madd of three zero vectors), it takes the relaxed-SIMD build.
     { echo "import init, { start } from \"./$w-$h.js\";"
       echo "const threads = Math.max(1, Number(new URL(import.meta.url).searchParams.get(\"threads\")) || navigator.hardwareConcurrency || 1);"
+      echo "const relaxed = WebAssembly.validate(new Uint8Array([$RELAXED_PROBE]));"
       echo "(async () => {"
-      download "$w-${h}_bg.wasm"
+      download "relaxed ? \"./worker_mt_rs-${h}_bg.wasm\" : \"./$w-${h}_bg.wasm\""
       echo "  await init({ module_or_path: bytes ?? wasm });"
       echo "  await start(threads);"
       echo "})().catch((e) => setTimeout(() => { throw e; })); // an error event the page reports"
     } > "${w}_loader-$h.js"
   else
     { echo "(async () => {"
-      download "$w-${h}_bg.wasm"
+      download "\"./$w-${h}_bg.wasm\""
       echo "  importScripts(\"./$w-$h.js\");"
       echo "  await wasm_bindgen({ module_or_path: bytes ?? wasm });"
       echo "})().catch((e) => setTimeout(() => { throw e; })); // an error event the page reports"

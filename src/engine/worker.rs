@@ -134,9 +134,15 @@ thread_local! {
 }
 
 fn cpu(reason: Option<String>) -> (Device, BackendInfo) {
+    // The threaded worker's relaxed-SIMD build (fused multiply-adds in matrix products).
+    let simd = if cfg!(feature = "relaxed-simd") {
+        "WebAssembly relaxed SIMD"
+    } else {
+        "WebAssembly SIMD"
+    };
     let label = match THREADS.load(std::sync::atomic::Ordering::Relaxed) {
-        1 => "CPU (Burn flex, WebAssembly SIMD)".to_string(),
-        n => format!("CPU (Burn flex, WebAssembly SIMD, {n} threads)"),
+        1 => format!("CPU (Burn flex, {simd})"),
+        n => format!("CPU (Burn flex, {simd}, {n} threads)"),
     };
     (
         Device::flex(),

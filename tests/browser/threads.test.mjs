@@ -1,7 +1,9 @@
 // Browser test: the threaded CPU worker (issue 13). A cross-origin isolated page (the harness
 // sends COOP/COEP, as `trunk serve` and the README's hosts do) trains on one thread per core,
-// and trains exactly as one thread does, while the gallery (which only draws) starts the single-thread worker unless the address asks
-// for threads, and then draws the same seeded grid; `threads=1` picks the single-thread worker; a host without the headers gets the single-thread worker on the first visit and,
+// with the relaxed-SIMD build where the browser has relaxed SIMD, and repeats a run of one seed
+// exactly; the gallery (which only draws) starts the single-thread worker unless the address
+// asks for threads, and then draws the same seeded grid; `threads=1` picks the single-thread
+// worker; a host without the headers gets the single-thread worker on the first visit and,
 // through the page's service worker, the threaded one from the next.
 //
 // Run: node --test tests/browser/   (after `trunk build --release`)
@@ -57,21 +59,24 @@ test("an isolated page trains on every core; threads=1 picks the single-thread w
     page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
     const fetched = [];
     context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
-    assert.match(await train(page, `${base}/?backend=cpu&pause_at=10#/train`, 10), new RegExp(`${CORES} threads`));
+    const pooledUrl = `${base}/?backend=cpu&pause_at=10#/train`;
+    assert.match(await train(page, pooledUrl, 10), new RegExp(`relaxed SIMD, ${CORES} threads`));
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
-    assert.ok(fetched.some((p) => /\/worker_mt-[0-9a-f]{16}_bg\.wasm$/.test(p)), fetched.join("\n"));
-    assert.ok(!fetched.some((p) => /\/worker-[0-9a-f]{16}_bg\.wasm$/.test(p)), "the single-thread worker is not fetched too");
+    // Chromium has relaxed SIMD: the loader takes that build, and only it.
+    assert.ok(fetched.some((p) => /\/worker_mt_rs-[0-9a-f]{16}_bg\.wasm$/.test(p)), fetched.join("\n"));
+    assert.ok(!fetched.some((p) => /\/worker(_mt)?-[0-9a-f]{16}_bg\.wasm$/.test(p)), "no other CPU worker is fetched too");
     // Training on the pool gives finite losses and a drawn grid, as on one thread.
     const losses = await page.locator("#loss-charts .legend .key").allInnerTexts();
     assert.ok(losses.length > 0 && losses.every((t) => Number.isFinite(Number(t.trim().split(" ").pop()))), losses.join(", "));
     await page.screenshot({ path: join(ARTIFACTS, "train-threads.png"), fullPage: true });
     const pooledRun = await sampleGrid(page);
+    // The pool splits each step's products, never their sums: a second run of the seed ends
+    // where the first did (a step run by whichever pool thread took it did not, 1 run in 2).
+    await train(page, pooledUrl, 10);
+    assert.deepEqual(await sampleGrid(page), pooledRun, "two runs of one seed on the pool draw the same grid at step 10");
 
-    assert.doesNotMatch(await train(page, `${base}/?backend=cpu&threads=1&pause_at=10#/train`, 10), /threads/);
-    assert.equal(await stepCount(page), 10);
-    // The pool splits each step's products, never their sums: ten steps on it end where ten
-    // steps on one thread do (a step run by whichever pool thread took it did not, 1 run in 2).
-    assert.deepEqual(pooledRun, await sampleGrid(page), "10 steps on the pool draw the grid 10 steps on one thread draw");
+    assert.doesNotMatch(await train(page, `${base}/?backend=cpu&threads=1&pause_at=3#/train`, 3), /threads|relaxed/);
+    assert.equal(await stepCount(page), 3);
 
     // The gallery only draws: its first grid comes sooner from the single-thread worker.
     fetched.length = 0;
@@ -80,11 +85,15 @@ test("an isolated page trains on every core; threads=1 picks the single-thread w
     assert.ok(fetched.some((p) => /\/worker-[0-9a-f]{16}_bg\.wasm$/.test(p)), fetched.join("\n"));
     assert.ok(!fetched.some((p) => /\/worker_mt-/.test(p)), fetched.join("\n"));
 
-    // The pool splits the work, not the arithmetic: the same seed draws the same grid.
+    // The pool splits the work, not the arithmetic, and the relaxed-SIMD build's fused
+    // multiply-adds round once where the single-thread build rounds twice: the same seed draws
+    // the same grid to within a grey level (measured: one pixel of 50,176 differs, by 1).
     const pooled = await seededGrid(page, `${base}/?threads=${CORES}#/gallery?seed=11`);
     const single = await seededGrid(page, `${base}/?threads=1#/gallery?seed=11`);
     assert.ok(pooled.some((v) => v > 128), "the grid is not blank");
-    assert.deepEqual(pooled, single, "seed 11 draws the same grid with one thread and with a pool");
+    assert.equal(pooled.length, single.length);
+    const apart = pooled.filter((v, i) => Math.abs(v - single[i]) > 1).length;
+    assert.equal(apart, 0, "seed 11 draws the same grid with one thread and with a pool, to a grey level");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

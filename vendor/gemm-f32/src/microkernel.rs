@@ -558,6 +558,7 @@ pub mod simd128 {
         /// 28-31 GFLOP/s against 24-26 for the 12×4 macro kernel. Edge tiles and row-strided
         /// destinations take the macro's kernel.
         #[target_feature(enable = "simd128")]
+        #[cfg_attr(feature = "relaxed-simd", target_feature(enable = "relaxed-simd"))]
         pub unsafe fn x2x4(
             m: usize,
             n: usize,
@@ -593,8 +594,16 @@ pub mod simd128 {
                 let a1 = v128_load(lhs.add(4) as *const v128);
                 seq_macro::seq!(J in 0..4 {{
                     let b = v128_load32_splat(rhs.offset(J * rhs_cs) as *const u32);
-                    acc[J][0] = f32x4_add(acc[J][0], f32x4_mul(a0, b));
-                    acc[J][1] = f32x4_add(acc[J][1], f32x4_mul(a1, b));
+                    #[cfg(feature = "relaxed-simd")]
+                    {
+                        acc[J][0] = f32x4_relaxed_madd(a0, b, acc[J][0]);
+                        acc[J][1] = f32x4_relaxed_madd(a1, b, acc[J][1]);
+                    }
+                    #[cfg(not(feature = "relaxed-simd"))]
+                    {
+                        acc[J][0] = f32x4_add(acc[J][0], f32x4_mul(a0, b));
+                        acc[J][1] = f32x4_add(acc[J][1], f32x4_mul(a1, b));
+                    }
                 }});
                 lhs = lhs.offset(lhs_cs);
                 rhs = rhs.offset(rhs_rs);
