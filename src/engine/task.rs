@@ -67,8 +67,8 @@ pub struct TaskStart<'a> {
 }
 
 /// Runs one synchronous piece of work (a training step) to its end: [`in_place`] on the calling
-/// thread, or on a thread pool. The threaded CPU worker runs each step on one of its pool's
-/// threads, so that the step's matrix products split over the pool from a pool thread instead
+/// thread, or on a thread pool. The threaded CPU worker runs each step on its pool's first
+/// thread, so that the step's matrix products split over the pool from a pool thread instead
 /// of being handed from the worker's own thread to the pool and back, product by product.
 pub type Compute = fn(&mut (dyn FnMut() + Send));
 
