@@ -2,8 +2,9 @@
 # Run by the Trunk post-build hook www/hash-assets.sh, first: builds the threaded CPU worker
 # (`src/bin/worker_mt.rs`) into the staged site as worker_mt.js + worker_mt_bg.wasm (+ the
 # snippet that starts its helper workers), and its relaxed-SIMD twin worker_mt_rs_bg.wasm.
-# Trunk cannot build it: it needs the standard library rebuilt with atomics and shared memory, which the stable toolchain does with RUSTC_BOOTSTRAP=1
-# and the rust-src component (.ci/setup adds it), and flags that must not reach the other wasm.
+# Trunk cannot build it: it needs the standard library rebuilt with atomics and shared memory,
+# which the stable toolchain does with RUSTC_BOOTSTRAP=1 and the rust-src component (.ci/setup
+# adds it), and flags that must not reach the other wasm.
 # It builds into its own folder of the build cache, so the two builds never evict each other.
 # GAN_THREADS=0 skips it (a faster edit loop): the page then runs the plain CPU worker.
 set -euo pipefail
