@@ -21,8 +21,9 @@ pub enum EngineError {
     /// The device returned something of the wrong size.
     #[error("unexpected result from the device: {0}")]
     Shape(String),
-    /// The engine's [`Compute`](super::task::Compute) returned without running the step.
-    #[error("the training step did not run")]
+    /// The engine's [`Compute`](super::task::Compute) returned without running the work it
+    /// was handed (a training step, or the sample grid's forward passes).
+    #[error("the thread pool returned without running the training step or the sample grid")]
     StepNotRun,
 }
 

@@ -201,6 +201,16 @@ pub async fn judged_panel(
     panel: Panel,
 ) -> Result<Event, EngineError> {
     let probs = classifier.probabilities(images.clone());
+    judged_panel_of(images, probs, panel).await
+}
+
+/// An image panel of `images` `[n, 1, 28, 28]` in [-1, 1] with the classifier's class
+/// probabilities `probs` `[n, 10]` of them, read back asynchronously.
+pub async fn judged_panel_of(
+    images: Tensor<4>,
+    probs: Tensor<2>,
+    panel: Panel,
+) -> Result<Event, EngineError> {
     let pixels = to_bytes(&read_f32(images).await?);
     let stats = ClassStats::from_probabilities(&read_f32(probs).await?);
     Ok(Event::Panel {

@@ -24,4 +24,4 @@ pub use evaluate::{METRICS_SAMPLES, REAL_REFERENCE};
 pub use protocol::{
     BackendChoice, BackendInfo, Command, ErrorKind, Event, StepRecord, ToWorker, WorkerError,
 };
-pub use session::{Engine, SAMPLE_GRID, gan_view};
+pub use session::{Engine, SAMPLE_EVERY, SAMPLE_GRID, gan_view};

@@ -11,7 +11,7 @@ use crate::core::train::{FieldErrors, GanTrainer, TrainConfig, latent_noise};
 
 use super::error::{EngineError, read_f32};
 use super::evaluate::{
-    METRICS_SAMPLES, REAL_REFERENCE, evaluate_trainer, judged_panel, label_tensor,
+    METRICS_SAMPLES, REAL_REFERENCE, evaluate_trainer, judged_panel_of, label_tensor,
     real_feature_stats,
 };
 use super::protocol::{Command, Event, StepRecord};
@@ -132,6 +132,9 @@ struct Run {
     last_metrics_step: Option<u64>,
 }
 
+/// Steps between two sample grids while training, unless [`Command::SampleEvery`] says otherwise.
+pub const SAMPLE_EVERY: u32 = 10;
+
 /// A training session: owns the data, the classifier and the current run.
 pub struct Engine {
     device: Device,
@@ -168,7 +171,7 @@ impl Engine {
             run,
             running: false,
             pause_at: None,
-            sample_every: 10,
+            sample_every: SAMPLE_EVERY,
             metrics_every: 0,
             digits: (0..10).collect(),
             real_stats: None,
@@ -590,7 +593,15 @@ impl Engine {
                 .collect();
             label_tensor(&per_image, &self.device)
         });
-        let images = self.run.trainer.generate(z, labels);
+        // The generator's and the classifier's forward passes run where training steps do.
+        let (trainer, classifier) = (&self.run.trainer, &self.classifier);
+        let mut computed = None;
+        (self.compute)(&mut || {
+            let images = trainer.generate(z.clone(), labels.clone());
+            let probs = classifier.probabilities(images.clone());
+            computed = Some((images, probs));
+        });
+        let (images, probs) = computed.ok_or(EngineError::StepNotRun)?;
         let panel = Panel {
             name: name.into(),
             title,
@@ -603,7 +614,7 @@ impl Engine {
             captions: None,
             channels: 1,
         };
-        judged_panel(&self.classifier, images, panel).await
+        judged_panel_of(images, probs, panel).await
     }
 
     async fn metrics_event(&mut self) -> Vec<Event> {

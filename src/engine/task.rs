@@ -62,12 +62,12 @@ pub struct TaskStart<'a> {
     pub clock: fn() -> f64,
     /// The device is a GPU (some state cannot be restored there; see the GAN task).
     pub gpu: bool,
-    /// Where training steps run ([`in_place`], or the threaded CPU worker's pool).
+    /// Where training steps and sample grids run ([`in_place`], or the threaded CPU worker's pool).
     pub compute: Compute,
 }
 
-/// Runs one synchronous piece of work (a training step) to its end: [`in_place`] on the calling
-/// thread, or on a thread pool. The threaded CPU worker runs each step on its pool's first
+/// Runs one synchronous piece of work (a training step, or the forward passes of a sample grid)
+/// to its end: [`in_place`] on the calling thread, or on a thread pool. The threaded CPU worker runs each step on its pool's first
 /// thread, so that the step's matrix products split over the pool from a pool thread instead
 /// of being handed from the worker's own thread to the pool and back, product by product.
 pub type Compute = fn(&mut (dyn FnMut() + Send));

@@ -130,7 +130,13 @@ impl Route {
     /// address (`hide=`, `lock=`).
     pub fn controls(self) -> &'static [&'static str] {
         match self {
-            Route::Train => &["preset", "backend", "pause_at", "metrics_every"],
+            Route::Train => &[
+                "preset",
+                "backend",
+                "pause_at",
+                "sample_every",
+                "metrics_every",
+            ],
             Route::Gallery => &["model", "seed", "psi", "digits"],
             _ => &[],
         }
@@ -175,12 +181,13 @@ impl Route {
 }
 
 /// Parameters of the address that are not settings of a task.
-const PAGE_KEYS: [&str; 11] = [
+const PAGE_KEYS: [&str; 12] = [
     "preset",
     "backend",
     "threads",
     "autostart",
     "pause_at",
+    "sample_every",
     "metrics_every",
     "embed",
     "panels",
@@ -330,6 +337,8 @@ pub struct PageOptions {
     pub autostart: bool,
     /// Pause automatically at this step.
     pub pause_at: Option<u64>,
+    /// A new sample grid every this many steps while training (at least 1).
+    pub sample_every: Option<u32>,
     /// Quality metrics every this many steps.
     pub metrics_every: Option<u32>,
     /// The gallery's parameters.
@@ -629,6 +638,7 @@ impl PageOptions {
                 config: Preset::DEFAULT.config(),
                 autostart: false,
                 pause_at: None,
+                sample_every: None,
                 metrics_every: None,
                 gallery,
                 embed,
@@ -648,7 +658,17 @@ impl PageOptions {
             }
         };
         let pause_at = whole("pause_at");
+        let sample_every = whole("sample_every");
         let metrics_every = whole("metrics_every").map(|v| v.min(u64::from(u32::MAX)) as u32);
+        let sample_every = match sample_every {
+            Some(0) => {
+                notices.push(
+                    "sample_every “0” ignored: the grid is redrawn every 1 or more steps.".into(),
+                );
+                None
+            }
+            v => v.map(|v| v.min(u64::from(u32::MAX)) as u32),
+        };
         let mut config = preset.config();
         let mut seen: Vec<&str> = Vec::new();
         for (key, value) in params.iter().rev() {
@@ -681,6 +701,7 @@ impl PageOptions {
             config,
             autostart,
             pause_at,
+            sample_every,
             metrics_every,
             gallery: GalleryOptions::default(),
             embed,
@@ -925,8 +946,23 @@ mod tests {
         let o = PageOptions::parse("?lr_g=0.1&pause_at=5", "#/train?lr_g=0.2&autostart");
         assert_eq!(o.config.lr_g, 0.2, "the hash wins over the query string");
         assert_eq!(o.pause_at, Some(5));
+        assert_eq!(o.sample_every, None);
         assert!(o.autostart);
         assert!(o.notices.is_empty(), "{:?}", o.notices);
+        let o = PageOptions::parse("", "#/train?sample_every=50");
+        assert_eq!(o.sample_every, Some(50));
+        assert!(o.notices.is_empty(), "{:?}", o.notices);
+        for bad in ["0", "often"] {
+            let o = PageOptions::parse("", &format!("#/train?sample_every={bad}"));
+            assert_eq!(o.sample_every, None);
+            assert!(
+                o.notices
+                    .iter()
+                    .any(|n| n.contains("sample_every") && n.contains(bad)),
+                "{:?}",
+                o.notices
+            );
+        }
     }
 
     #[test]

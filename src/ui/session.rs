@@ -18,7 +18,7 @@ use crate::core::settings::{apply_pairs, to_setting_pairs};
 use crate::core::train::TrainConfig;
 use crate::engine::backend::{Placement, WorkerKind, place, probe_adapter};
 use crate::engine::task::{GAN_TASK, Panel, TaskView};
-use crate::engine::{BackendChoice, BackendInfo, Command, Event, ToWorker};
+use crate::engine::{BackendChoice, BackendInfo, Command, Event, SAMPLE_EVERY, ToWorker};
 
 /// The preset list's value for a run that is no preset.
 pub const CUSTOM_PRESET: &str = "custom";
@@ -73,6 +73,8 @@ pub struct TrainSession {
     pub generated: RwSignal<Option<Panel>>,
     /// `(step, metrics)` of every evaluation.
     pub metrics: RwSignal<Vec<(u64, QualityMetrics)>>,
+    /// The "samples every" field's text.
+    pub sample_every: RwSignal<String>,
     /// The "metrics every" field's text.
     pub metrics_every: RwSignal<String>,
     /// Whether G takes a label (or an InfoGAN's category).
@@ -145,6 +147,7 @@ impl TrainSession {
             samples: RwSignal::new(None),
             generated: RwSignal::new(None),
             metrics: RwSignal::new(Vec::new()),
+            sample_every: RwSignal::new(options.sample_every.unwrap_or(SAMPLE_EVERY).to_string()),
             metrics_every: RwSignal::new(
                 options.metrics_every.unwrap_or(METRICS_EVERY).to_string(),
             ),
@@ -345,6 +348,13 @@ impl TrainSession {
                     task: GAN_TASK.id.into(),
                     settings: to_setting_pairs(&config),
                 });
+                self.command(Command::SampleEvery(
+                    self.sample_every
+                        .get_untracked()
+                        .trim()
+                        .parse()
+                        .unwrap_or(SAMPLE_EVERY),
+                ));
                 self.command(Command::MetricsEvery(
                     self.metrics_every
                         .get_untracked()

@@ -36,6 +36,7 @@ pub fn TrainView() -> impl IntoView {
         samples,
         generated,
         metrics,
+        sample_every,
         metrics_every,
         conditional,
         conditioning,
@@ -108,10 +109,23 @@ pub fn TrainView() -> impl IntoView {
             false
         }
     };
+    let apply_sample_every = move || match sample_every.get_untracked().trim().parse::<u32>() {
+        Ok(n) if n >= 1 => {
+            command(Command::SampleEvery(n));
+            true
+        }
+        _ => {
+            error.set(Some(format!(
+                "“Samples every” must be a whole number of steps, 1 or more; got “{}”",
+                sample_every.get_untracked().trim()
+            )));
+            false
+        }
+    };
     let apply = move |_| {
         notice.set(None);
         if let Some(c) = form.config() {
-            if !apply_metrics_every() {
+            if !apply_sample_every() || !apply_metrics_every() {
                 return;
             }
             command(Command::Update(to_setting_pairs(&c)));
@@ -229,10 +243,11 @@ pub fn TrainView() -> impl IntoView {
     let shows = |panel: &str| layout.shows(panel);
     let hides = |control: &str| layout.hides(control);
     let locks = |control: &str| layout.locks(control);
-    let (lock_preset, lock_backend, lock_pause, lock_metrics) = (
+    let (lock_preset, lock_backend, lock_pause, lock_samples, lock_metrics) = (
         locks("preset"),
         locks("backend"),
         locks("pause_at"),
+        locks("sample_every"),
         locks("metrics_every"),
     );
 
@@ -291,6 +306,10 @@ pub fn TrainView() -> impl IntoView {
                     <small id="preset-description" class="describe">{move || Preset::from_id(&preset.get()).map(|p| p.description())}</small>
                 </label>
                 <SettingsForm form=form running=running.into() />
+                <label class="field" hidden=hides("sample_every") title="Draw a new sample grid, with the classifier's verdict on it, every this many steps while training (and whenever training pauses). Fewer grids leave more time for training: with the small MLP GAN, a grid every 10 steps costs about a tenth of the time. Also settable as ?sample_every=N.">
+                    <span>"Samples every (steps) ⚡"</span>
+                    <input id="field-sample_every" type="text" inputmode="numeric" readonly=lock_samples prop:value=move || sample_every.get() on:input=move |ev| sample_every.set(event_target_value(&ev)) />
+                </label>
                 <label class="field" hidden=hides("metrics_every") title="Compute FID, IS, class coverage and label accuracy on 1,000 fresh samples every this many steps (0: never). Each evaluation costs about as much as a few training steps of a large batch.">
                     <span>"Metrics every (steps) ⚡"</span>
                     <input id="field-metrics_every" type="text" inputmode="numeric" readonly=lock_metrics prop:value=move || metrics_every.get() on:input=move |ev| metrics_every.set(event_target_value(&ev)) />
