@@ -1,7 +1,8 @@
 // Browser test: the threaded CPU worker (issue 13). A cross-origin isolated page (the harness
 // sends COOP/COEP, as `trunk serve` and the README's hosts do) trains on one thread per core,
 // with the relaxed-SIMD build where the browser has relaxed SIMD, and repeats a run of one seed
-// exactly; the gallery (which only draws) starts the single-thread worker unless the address
+// exactly (and, where the browser lacks relaxed SIMD, the plain threaded build ends where one
+// thread does); the gallery (which only draws) starts the single-thread worker unless the address
 // asks for threads, and then draws the same seeded grid; `threads=1` picks the single-thread
 // worker; a host without the headers gets the single-thread worker on the first visit and,
 // through the page's service worker, the threaded one from the next.
@@ -94,6 +95,38 @@ test("an isolated page trains on every core; threads=1 picks the single-thread w
     assert.equal(pooled.length, single.length);
     const apart = pooled.filter((v, i) => Math.abs(v - single[i]) > 1).length;
     assert.equal(apart, 0, "seed 11 draws the same grid with one thread and with a pool, to a grey level");
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("without relaxed SIMD the plain threaded build trains, ending where one thread does", { timeout: 300_000, skip: CORES < 2 && "one core" }, async () => {
+  const context = await browser.newContext();
+  try {
+    // A browser without relaxed SIMD, as the threaded worker's loader sees it: its probe fails.
+    await context.route(/\/worker_mt_loader-[0-9a-f]{16}\.js(\?|$)/, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace("const relaxed = WebAssembly.validate(", "const relaxed = false && WebAssembly.validate(");
+      assert.match(body, /const relaxed = false &&/, "the loader probes for relaxed SIMD");
+      await route.fulfill({ response, body });
+    });
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+    const fetched = [];
+    context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    const label = await train(page, `${base}/?backend=cpu&pause_at=10#/train`, 10);
+    assert.match(label, new RegExp(`WebAssembly SIMD, ${CORES} threads`));
+    assert.doesNotMatch(label, /relaxed/);
+    assert.ok(fetched.some((p) => /\/worker_mt-[0-9a-f]{16}_bg\.wasm$/.test(p)), fetched.join("\n"));
+    assert.ok(!fetched.some((p) => /\/worker_mt_rs-/.test(p)), "the relaxed build is not fetched");
+    const pooled = await sampleGrid(page);
+    // The plain build rounds as the single-thread worker does, and the pool splits the
+    // products, not their sums: ten steps end on the same grid, exactly.
+    assert.doesNotMatch(await train(page, `${base}/?backend=cpu&threads=1&pause_at=10#/train`, 10), /threads/);
+    assert.deepEqual(await sampleGrid(page), pooled, "ten steps on the plain pool draw the single thread's grid");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
