@@ -152,7 +152,7 @@ pub(crate) fn print_metrics(m: &QualityMetrics) {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     use super::*;
     use crate::core::models::{ArchitectureConfig, Conditioning, MlpGanConfig};
@@ -186,7 +186,7 @@ mod tests {
                     ),
             );
         let mut engine =
-            Engine::new(&device, Rc::new(data), classifier.clone(), config, now_ms).unwrap();
+            Engine::new(&device, Arc::new(data), classifier.clone(), config, now_ms).unwrap();
         for _ in 0..3 {
             pollster::block_on(engine.step_once()).unwrap();
         }

@@ -2,7 +2,7 @@
 
 use std::fs;
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use burn::prelude::*;
@@ -29,7 +29,7 @@ pub(crate) fn train(
     data: &Path,
     classifier: &Path,
 ) -> Result<()> {
-    let data = Rc::new(load_data(data)?);
+    let data = Arc::new(load_data(data)?);
     let classifier = load_classifier(classifier, device)?;
     let real = real_stats(&classifier, &data, device)?;
     let mut engine = match start {

@@ -83,7 +83,8 @@ pub fn start_colorize(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started
         };
         let model = Colorize::new(&start.device, photos, config).map_err(|e| e.to_string())?;
         Ok((
-            Box::new(Demo::new(ID, model, start.clock)) as Box<dyn Task>,
+            Box::new(Demo::new(ID, model, start.clock).with_compute(start.compute))
+                as Box<dyn Task>,
             events,
         ))
     })

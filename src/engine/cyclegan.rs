@@ -5,7 +5,7 @@
 //! digits the content classifier reads the same before and after translation) for the run and,
 //! on request, for a λ = 0 twin trained beside it.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use burn::prelude::*;
 use futures::future::LocalBoxFuture;
@@ -177,7 +177,7 @@ impl CycleData {
 /// The CycleGAN demo's model: both domains, the content classifier, the run and its twin.
 pub struct CycleGan {
     device: Device,
-    data: Rc<CycleData>,
+    data: Arc<CycleData>,
     classifier: Classifier,
     main: CycleTrainer,
     twin: Option<CycleTrainer>,
@@ -211,7 +211,7 @@ pub fn start_cyclegan(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started
         };
         let model =
             CycleGan::new(&start.device, data, classifier, config).map_err(|e| e.to_string())?;
-        let task = Demo::new(ID, model, start.clock);
+        let task = Demo::new(ID, model, start.clock).with_compute(start.compute);
         Ok((Box::new(task) as Box<dyn Task>, events))
     })
 }
@@ -232,7 +232,7 @@ impl CycleGan {
         let main = CycleTrainer::new(config, pair.x_train.len(), pair.y_train.len(), device)?;
         Ok(Self {
             device: device.clone(),
-            data: Rc::new(data),
+            data: Arc::new(data),
             classifier,
             main,
             twin: None,

@@ -11,7 +11,7 @@ use crate::core::train::FieldErrors;
 
 use super::error::{EngineError, read_f32};
 use super::protocol::{Command, Event, StepRecord};
-use super::task::{AssetSource, Panel, ScoreTable, Task, TaskView};
+use super::task::{AssetSource, Compute, Panel, ScoreTable, Task, TaskView, in_place};
 
 /// Milliseconds of training per slice while running.
 const TICK_BUDGET_MS: f64 = 200.0;
@@ -26,8 +26,9 @@ pub enum Reply {
     Events(Vec<Event>),
 }
 
-/// A demo's model: its runs, what it reports and its own commands.
-pub trait DemoModel {
+/// A demo's model: its runs, what it reports and its own commands. `Send`, so that its
+/// training steps can run on a thread pool's thread (see [`Compute`]).
+pub trait DemoModel: Send {
     /// Steps taken.
     fn steps(&self) -> u64;
     /// One training step; returns the step's series values (unread).
@@ -74,6 +75,7 @@ pub struct Demo<M> {
     last_scores: Option<u64>,
     elapsed_ms: f64,
     clock: fn() -> f64,
+    compute: Compute,
 }
 
 impl<M: DemoModel> Demo<M> {
@@ -91,7 +93,22 @@ impl<M: DemoModel> Demo<M> {
             last_scores: None,
             elapsed_ms: 0.0,
             clock,
+            compute: in_place,
         }
+    }
+
+    /// Where the training steps run (by default [`in_place`]).
+    pub fn with_compute(mut self, compute: Compute) -> Self {
+        self.compute = compute;
+        self
+    }
+
+    /// One training step, run by the demo's [`Compute`]: its series values, unread.
+    fn step(&mut self) -> Result<Tensor<1>, EngineError> {
+        let model = &mut self.model;
+        let mut stepped = None;
+        (self.compute)(&mut || stepped = Some(model.step()));
+        stepped.ok_or(EngineError::StepNotRun)
     }
 
     fn restarted(&mut self) {
@@ -229,7 +246,11 @@ impl<M: DemoModel> Demo<M> {
         let mut records = Vec::new();
         let series = self.model.view().series.len();
         loop {
-            match read_f32(self.model.step()).await {
+            let stats = match self.step() {
+                Ok(stats) => read_f32(stats).await,
+                Err(e) => Err(e),
+            };
+            match stats {
                 Ok(values) if values.len() == series => records.push(StepRecord {
                     step: self.model.steps(),
                     values,

@@ -613,7 +613,7 @@ impl Task for Gallery {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     use super::*;
     use crate::core::checkpoint::{Precision, load_classifier, save_generator};
@@ -624,10 +624,10 @@ mod tests {
     struct Files;
 
     impl AssetSource for Files {
-        fn digits(&mut self) -> LocalBoxFuture<'_, Result<Rc<MnistSet>, String>> {
+        fn digits(&mut self) -> LocalBoxFuture<'_, Result<Arc<MnistSet>, String>> {
             Box::pin(async {
                 MnistSet::decode(include_bytes!("../../www/data/mnist.bin"))
-                    .map(Rc::new)
+                    .map(Arc::new)
                     .map_err(|e| e.to_string())
             })
         }

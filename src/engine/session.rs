@@ -1,4 +1,4 @@
-use std::rc::Rc;
+use std::sync::Arc;
 
 use burn::prelude::*;
 
@@ -138,7 +138,7 @@ pub const SAMPLE_EVERY: u32 = 10;
 /// A training session: owns the data, the classifier and the current run.
 pub struct Engine {
     device: Device,
-    data: Rc<MnistSet>,
+    data: Arc<MnistSet>,
     classifier: Classifier,
     run: Run,
     running: bool,
@@ -158,7 +158,7 @@ impl Engine {
     /// `clock` returns milliseconds from any fixed origin (`performance.now()`, `Instant`).
     pub fn new(
         device: &Device,
-        data: Rc<MnistSet>,
+        data: Arc<MnistSet>,
         classifier: Classifier,
         config: TrainConfig,
         clock: fn() -> f64,
@@ -667,7 +667,7 @@ mod tests {
         let data = MnistSet::from_parts(vec![1; 16], vec![128; 16 * 784]).unwrap();
         Engine::new(
             &device,
-            Rc::new(data),
+            Arc::new(data),
             ClassifierConfig::new().init(&device),
             config,
             clock,
@@ -802,7 +802,7 @@ mod tests {
     #[test]
     fn a_checkpoint_is_judged_as_its_run_was_and_resumes_with_its_moving_average() {
         let device = Device::flex();
-        let data = Rc::new(MnistSet::from_parts(vec![1; 16], vec![128; 16 * 784]).unwrap());
+        let data = Arc::new(MnistSet::from_parts(vec![1; 16], vec![128; 16 * 784]).unwrap());
         let classifier = ClassifierConfig::new().init(&device);
         let config = small()
             .with_ema_decay(0.9)

@@ -2,7 +2,7 @@
 //! a fixed batch of held-out digits as input → bicubic → model → real, with PSNR and SSIM of the
 //! model and of bicubic upsampling on the held-out digits.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use burn::prelude::*;
 use futures::future::LocalBoxFuture;
@@ -60,7 +60,7 @@ pub fn superres_view() -> TaskView {
 /// The super-resolution demo's model: the digits and the upscaler being trained.
 pub struct SuperRes {
     device: Device,
-    train: Rc<MnistSet>,
+    train: Arc<MnistSet>,
     held_out: MnistSet,
     trainer: SrTrainer,
 }
@@ -82,7 +82,7 @@ pub fn start_superres(start: TaskStart<'_>) -> LocalBoxFuture<'_, Result<Started
             }
         };
         let model = SuperRes::new(&start.device, &digits, config)?;
-        let task = Demo::new(ID, model, start.clock);
+        let task = Demo::new(ID, model, start.clock).with_compute(start.compute);
         Ok((Box::new(task) as Box<dyn Task>, events))
     })
 }
@@ -102,7 +102,7 @@ impl SuperRes {
         let trainer = SrTrainer::new(config, train.len(), device).map_err(|e| e.to_string())?;
         Ok(Self {
             device: device.clone(),
-            train: Rc::new(train),
+            train: Arc::new(train),
             held_out,
             trainer,
         })

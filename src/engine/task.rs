@@ -5,7 +5,7 @@
 //! Adding a task: a type implementing [`Task`], and one entry in [`TASKS`] with the function
 //! that starts it (fetching the shared assets it needs through [`AssetSource`]).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use burn::prelude::*;
 use futures::future::LocalBoxFuture;
@@ -20,7 +20,7 @@ use crate::core::settings::SettingPairs;
 /// from files) when a task first asks.
 pub trait AssetSource {
     /// The MNIST digits.
-    fn digits(&mut self) -> LocalBoxFuture<'_, Result<Rc<MnistSet>, String>>;
+    fn digits(&mut self) -> LocalBoxFuture<'_, Result<Arc<MnistSet>, String>>;
     /// The MNIST classifier, on `device`.
     fn classifier<'a>(
         &'a mut self,

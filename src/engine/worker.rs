@@ -1,7 +1,7 @@
 //! The Web Worker host: picks the compute backend, loads data and weights, then runs the
 //! engine, taking [`ToWorker`] messages and posting [`Event`]s (JSON strings).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use burn::prelude::*;
 use futures::StreamExt;
@@ -191,12 +191,12 @@ async fn pick_device(choice: BackendChoice, reason: Option<String>) -> (Device, 
 /// The shared assets, fetched once, when a task first needs them.
 #[derive(Default)]
 struct Assets {
-    digits: Option<Rc<MnistSet>>,
+    digits: Option<Arc<MnistSet>>,
     classifier: Option<Classifier>,
 }
 
 impl AssetSource for Assets {
-    fn digits(&mut self) -> LocalBoxFuture<'_, Result<Rc<MnistSet>, String>> {
+    fn digits(&mut self) -> LocalBoxFuture<'_, Result<Arc<MnistSet>, String>> {
         Box::pin(async move {
             if let Some(d) = &self.digits {
                 return Ok(d.clone());
@@ -207,7 +207,7 @@ impl AssetSource for Assets {
                 fetch_bytes(PLAIN_DATA_URL).await?
             };
             let data = MnistSet::decode(&bytes).map_err(|e| format!("{DATA_URL}: {e}"))?;
-            let data = Rc::new(data);
+            let data = Arc::new(data);
             self.digits = Some(data.clone());
             Ok(data)
         })
