@@ -9,7 +9,8 @@
 //   - ms per training step in the tab (the page's CPU worker, single-thread and with one thread
 //     per core; `--gpu`: its WebGPU worker too) for the models of the native `bench` (same ids,
 //     same architectures), against the native figures in the `--native` JSON files
-//     (`gan-playground bench --json`, one per thread count);
+//     (`gan-playground bench --json`, one per thread count), drawing no sample grid while timed
+//     as native training draws none, and once more with the page's default grid every 10 steps;
 //   - the same 3-layer MLP GAN in TensorFlow.js 4.22 (tests/browser/peer/tfjs.html) on its wasm
 //     (one thread and one per core), webgl and cpu backends, alternating with ours round by
 //     round (medians of the rounds);
@@ -100,14 +101,19 @@ async function firstVisit() {
   return { seconds, files };
 }
 
+/** The page's default: a sample grid (and the classifier's verdict on it) every this many steps. */
+const GRID_EVERY = 10;
+
 /**
  * ms/step of bench model `model` at `batch` in the tab on `backend` (cpu or gpu); if the steps
- * fit in one of the page's reports, times twice as many (a faster machine needs more).
+ * fit in one of the page's reports, times twice as many (a faster machine needs more). The page
+ * draws no sample grid while it is timed (native training draws none), unless `grid`: then one
+ * every GRID_EVERY steps, as it does by default.
  */
-async function inTab(model, batch, backend, warmup, steps, threads = 1) {
+async function inTab(model, batch, backend, warmup, steps, threads = 1, grid = false) {
   for (let tries = 0; ; tries++) {
     try {
-      return await inTabOnce(model, batch, backend, warmup, steps, threads);
+      return await inTabOnce(model, batch, backend, warmup, steps, threads, grid);
     } catch (e) {
       if (!(e instanceof OneReport) || tries >= 3) throw e;
       steps *= 2;
@@ -116,10 +122,11 @@ async function inTab(model, batch, backend, warmup, steps, threads = 1) {
 }
 class OneReport extends Error {}
 
-async function inTabOnce(model, batch, backend, warmup, steps, threads) {
+async function inTabOnce(model, batch, backend, warmup, steps, threads, grid) {
   const page = await browser.newPage();
   try {
-    await page.goto(`${base}/?backend=${backend}&threads=${threads}&${MODELS[model]}&batch_size=${batch}&pause_at=${warmup + steps}#/train`);
+    const sampleEvery = grid ? GRID_EVERY : 1_000_000;
+    await page.goto(`${base}/?backend=${backend}&threads=${threads}&${MODELS[model]}&batch_size=${batch}&pause_at=${warmup + steps}&sample_every=${sampleEvery}#/train`);
     await page.locator("#train:not([disabled])").waitFor({ timeout: 600_000 });
     const badge = (await page.locator("#backend .badge").innerText()).trim();
     // The badge names the pool: the threaded worker must have started where it was asked for.
@@ -193,6 +200,7 @@ const firstTotal = (k) => firstSizes.reduce((s, x) => s + x[k], 0);
 // The page reports steps about every 200 ms, so each timing spans several reports.
 const steps = QUICK ? { warmup: 1, mlp: 20, tf: 2, big: 4 } : { warmup: 3, mlp: 40, tf: 10, big: 8 };
 const tab = {}; // threads -> model -> [ms]
+const tabGrid = {}; // model -> [ms] with the most threads, drawing the page's default grids
 const peer = { wasm: [], webgl: [], cpu: [] };
 if (CORES > 1) peer.wasmThreads = [];
 const badges = new Set();
@@ -205,6 +213,7 @@ for (let round = 0; round < ROUNDS; round++) {
       badges.add(r.badge);
       ((tab[threads] ??= {})[model] ??= []).push(r.ms);
     }
+    (tabGrid[model] ??= []).push((await inTab(model, 64, "cpu", steps.warmup, n, TAB_THREADS.at(-1), true)).ms);
     if (model === "mlp-3layer") {
       peer.wasm.push(await tfjs("wasm", steps.warmup, steps.tf));
       if (CORES > 1) peer.wasmThreads.push(await tfjs("wasm", steps.warmup, steps.tf, 0));
@@ -231,6 +240,7 @@ for (const model of SCALE_MODELS) {
 // ---- every figure the report needs must be there (a quick run checks the bench, not speed)
 for (const model of STEP_MODELS) {
   for (const threads of TAB_THREADS) if (!tab[threads][model]?.every(Number.isFinite)) throw new Error(`no tab figure for ${model} with ${threads} thread(s)`);
+  if (!tabGrid[model]?.every(Number.isFinite)) throw new Error(`no tab figure for ${model} drawing grids`);
   if (native.length && nativeMs(model, 64, maxThreads) === undefined) throw new Error(`no native figure for ${model} at batch 64`);
 }
 for (const model of SCALE_MODELS) {
@@ -276,16 +286,17 @@ line();
 const N = TAB_THREADS.at(-1);
 const tabCols = TAB_THREADS.map((t) => `tab, ${t} thread${t > 1 ? "s" : ""}`);
 const best = (xs) => Math.min(...xs.filter((x) => Number.isFinite(x)));
-line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ours and TensorFlow.js one after the other in the same browser. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it).`);
+line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ours and TensorFlow.js one after the other in the same browser. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it). Like native training, the tab draws no sample grid while it is timed (\`sample_every\` past the end); the last column draws one every ${GRID_EVERY} steps with the classifier's verdict, as the train view does by default.`);
 line();
 const nativeCols = threadCounts.map((t) => `native, ${t} thread${t > 1 ? "s" : ""}`);
-line(`| model | ${nativeCols.join(" | ")} | ${tabCols.join(" | ")} | best tab ÷ best native |${opt.gpu ? " tab WebGPU |" : ""}`);
-line(`|---|${nativeCols.map(() => "---|").join("")}${tabCols.map(() => "---|").join("")}---|${opt.gpu ? "---|" : ""}`);
+const gridCol = `tab, ${N} thread${N > 1 ? "s" : ""}, a grid every ${GRID_EVERY} steps`;
+line(`| model | ${nativeCols.join(" | ")} | ${tabCols.join(" | ")} | best tab ÷ best native |${opt.gpu ? " tab WebGPU |" : ""} ${gridCol} |`);
+line(`|---|${nativeCols.map(() => "---|").join("")}${tabCols.map(() => "---|").join("")}---|${opt.gpu ? "---|" : ""}---|`);
 for (const model of STEP_MODELS) {
   const t = TAB_THREADS.map((c) => median(tab[c][model]));
   const n = threadCounts.map((c) => nativeMs(model, 64, c));
   const ratio = native.length ? `${(best(t) / best(n)).toFixed(2)}×` : "—";
-  line(`| ${model} | ${n.map((x) => fmt(x)).join(" | ")} | ${t.map((x) => `**${fmt(x)}**`).join(" | ")} | ${ratio} |${opt.gpu ? ` ${fmt(gpu[model])} |` : ""}`);
+  line(`| ${model} | ${n.map((x) => fmt(x)).join(" | ")} | ${t.map((x) => `**${fmt(x)}**`).join(" | ")} | ${ratio} |${opt.gpu ? ` ${fmt(gpu[model])} |` : ""} ${fmt(median(tabGrid[model]))} |`);
 }
 line();
 const ours = Math.min(...TAB_THREADS.map((c) => median(tab[c]["mlp-3layer"])));
