@@ -306,7 +306,7 @@ pub fn TrainView() -> impl IntoView {
                     <small id="preset-description" class="describe">{move || Preset::from_id(&preset.get()).map(|p| p.description())}</small>
                 </label>
                 <SettingsForm form=form running=running.into() />
-                <label class="field" hidden=hides("sample_every") title="Draw a new sample grid, with the classifier's verdict on it, every this many steps while training (and whenever training pauses). Fewer grids leave more time for training: with the small MLP GAN, a grid every 10 steps costs about a tenth of the time. Also settable as ?sample_every=N.">
+                <label class="field" hidden=hides("sample_every") title="Draw a new sample grid, with the classifier's verdict on it, every this many steps while training (and whenever training pauses). Fewer grids leave more time for training: with the small MLP GAN, a grid every 10 steps costs about 5–8% of the time. Also settable as ?sample_every=N.">
                     <span>"Samples every (steps) ⚡"</span>
                     <input id="field-sample_every" type="text" inputmode="numeric" readonly=lock_samples prop:value=move || sample_every.get() on:input=move |ev| sample_every.set(event_target_value(&ev)) />
                 </label>

@@ -1,6 +1,7 @@
 // The project's benchmark (not a test; issue 13). `.ci/bench` builds what it needs and runs it:
 //
-//   node tests/browser/bench.mjs [--quick] [--native a.json,b.json] [--write BENCHMARKS.md] [--gpu]
+//   node tests/browser/bench.mjs [--quick] [--native a.json,b.json] [--cli PATH]
+//                                [--write BENCHMARKS.md] [--gpu]
 //
 // In one headless-Chromium run it measures
 //   - what a first visit downloads before the home page's first pretrained grid, per file, raw
@@ -9,8 +10,10 @@
 //   - ms per training step in the tab (the page's CPU worker, single-thread and with one thread
 //     per core; `--gpu`: its WebGPU worker too) for the models of the native `bench` (same ids,
 //     same architectures), against the native figures in the `--native` JSON files
-//     (`gan-playground bench --json`, one per thread count), drawing no sample grid while timed
-//     as native training draws none, and once more with the page's default grid every 10 steps;
+//     (`gan-playground bench --json`, one per thread count; with `--cli`, the step table's
+//     native figures are timed by that CLI in each round, just before the tab's); the tab
+//     draws no sample grid while timed, as native training draws none, and is timed once more
+//     with the page's default grid every 10 steps;
 //   - the same 3-layer MLP GAN in TensorFlow.js 4.22 (tests/browser/peer/tfjs.html) on its wasm
 //     (one thread and one per core), webgl and cpu backends, alternating with ours round by
 //     round (medians of the rounds);
@@ -24,12 +27,15 @@ import { join } from "node:path";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { gzipSync, brotliCompressSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { ROOT, serveDist, launchChromium, coldPage } from "./harness.mjs";
 
 const { values: opt } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     native: { type: "string", default: "" },
+    cli: { type: "string" },
     write: { type: "string" },
     gpu: { type: "boolean", default: false },
   },
@@ -184,6 +190,17 @@ const native = [];
 for (const f of opt.native.split(",").filter(Boolean)) native.push(...JSON.parse(await readFile(f, "utf8")));
 const nativeMs = (model, batch, threads) => native.find((n) => n.model === model && n.batch === batch && n.threads === threads && n.backend === "flex")?.ms_per_step;
 const threadCounts = [...new Set(native.map((n) => n.threads))].sort((a, b) => a - b);
+
+/** ms/step of bench model `model` at batch 64 natively, timed now by the release CLI (`--cli`). */
+function nativeNow(model, threads, steps) {
+  const json = join(ROOT, "target/bench/native-now.json");
+  execFileSync(opt.cli, ["bench", "--steps", String(steps), "--models", model, "--batches", "64", "--json", json], {
+    cwd: ROOT,
+    env: { ...process.env, RAYON_NUM_THREADS: String(threads) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return JSON.parse(readFileSync(json, "utf8"))[0].ms_per_step;
+}
 const maxThreads = Math.max(0, ...threadCounts);
 
 // ---- 1. first visit
@@ -197,23 +214,27 @@ firstSizes.sort((a, b) => b.gz - a.gz);
 const firstTotal = (k) => firstSizes.reduce((s, x) => s + x[k], 0);
 
 // ---- 2. steps: ours and TF.js alternating, round by round
-// The page reports steps about every 200 ms, so each timing spans several reports.
-const steps = QUICK ? { warmup: 1, mlp: 20, tf: 2, big: 4 } : { warmup: 3, mlp: 40, tf: 10, big: 8 };
+// The page reports steps about every 200 ms, so each timing spans several reports. The MLPs'
+// steps are short: they warm up for 20 (V8 compiles the wasm with a baseline compiler first
+// and optimises the hot functions as they run) and are timed over 150 (4-8 s).
+const steps = QUICK ? { warmup: 1, mlpWarmup: 1, mlp: 20, tf: 2, big: 4 } : { warmup: 3, mlpWarmup: 20, mlp: 150, tf: 10, big: 8 };
 const tab = {}; // threads -> model -> [ms]
 const tabGrid = {}; // model -> [ms] with the most threads, drawing the page's default grids
+const nativeRounds = {}; // threads -> model -> [ms], timed in the rounds (`--cli`)
 const peer = { wasm: [], webgl: [], cpu: [] };
 if (CORES > 1) peer.wasmThreads = [];
 const badges = new Set();
 for (let round = 0; round < ROUNDS; round++) {
   log(`round ${round + 1} of ${ROUNDS}…`);
   for (const model of STEP_MODELS) {
-    const n = model.startsWith("mlp") ? steps.mlp : steps.big;
+    const [warmup, n] = model.startsWith("mlp") ? [steps.mlpWarmup, steps.mlp] : [steps.warmup, steps.big];
+    if (opt.cli) for (const t of threadCounts) ((nativeRounds[t] ??= {})[model] ??= []).push(nativeNow(model, t, n));
     for (const threads of TAB_THREADS) {
-      const r = await inTab(model, 64, "cpu", steps.warmup, n, threads);
+      const r = await inTab(model, 64, "cpu", warmup, n, threads);
       badges.add(r.badge);
       ((tab[threads] ??= {})[model] ??= []).push(r.ms);
     }
-    (tabGrid[model] ??= []).push((await inTab(model, 64, "cpu", steps.warmup, n, TAB_THREADS.at(-1), true)).ms);
+    (tabGrid[model] ??= []).push((await inTab(model, 64, "cpu", warmup, n, TAB_THREADS.at(-1), true)).ms);
     if (model === "mlp-3layer") {
       peer.wasm.push(await tfjs("wasm", steps.warmup, steps.tf));
       if (CORES > 1) peer.wasmThreads.push(await tfjs("wasm", steps.warmup, steps.tf, 0));
@@ -230,9 +251,11 @@ const scale = {}; // threads -> model -> batch -> ms
 log("scale…");
 for (const model of SCALE_MODELS) {
   for (const batch of SCALE_BATCHES) {
-    const n = Math.max(4, Math.round((model.startsWith("mlp") ? 40 : 8) * (64 / batch) ** 0.7));
+    const mlp = model.startsWith("mlp");
+    const n = Math.max(4, Math.round((mlp ? 150 : 8) * (64 / batch) ** 0.7));
+    const warmup = QUICK ? 1 : mlp ? Math.max(4, Math.round(n / 8)) : 2;
     for (const threads of TAB_THREADS) {
-      ((scale[threads] ??= {})[model] ??= {})[batch] = (await inTab(model, batch, "cpu", QUICK ? 1 : 2, QUICK ? 40 : n, threads)).ms;
+      ((scale[threads] ??= {})[model] ??= {})[batch] = (await inTab(model, batch, "cpu", warmup, QUICK ? 40 : n, threads)).ms;
     }
   }
 }
@@ -286,7 +309,7 @@ line();
 const N = TAB_THREADS.at(-1);
 const tabCols = TAB_THREADS.map((t) => `tab, ${t} thread${t > 1 ? "s" : ""}`);
 const best = (xs) => Math.min(...xs.filter((x) => Number.isFinite(x)));
-line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ours and TensorFlow.js one after the other in the same browser. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it). Like native training, the tab draws no sample grid while it is timed (\`sample_every\` past the end); the last column draws one every ${GRID_EVERY} steps with the classifier's verdict, as the train view does by default.`);
+line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ${opt.cli ? "each model natively (the release CLI, 1 and 2 threads) and then in the tab, and " : "ours and "}TensorFlow.js one after the other${opt.cli ? "" : " in the same browser"}. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it). Like native training, the tab draws no sample grid while it is timed (\`sample_every\` past the end); the last column draws one every ${GRID_EVERY} steps with the classifier's verdict, as the train view does by default.`);
 line();
 const nativeCols = threadCounts.map((t) => `native, ${t} thread${t > 1 ? "s" : ""}`);
 const gridCol = `tab, ${N} thread${N > 1 ? "s" : ""}, a grid every ${GRID_EVERY} steps`;
@@ -294,7 +317,7 @@ line(`| model | ${nativeCols.join(" | ")} | ${tabCols.join(" | ")} | best tab ÷
 line(`|---|${nativeCols.map(() => "---|").join("")}${tabCols.map(() => "---|").join("")}---|${opt.gpu ? "---|" : ""}---|`);
 for (const model of STEP_MODELS) {
   const t = TAB_THREADS.map((c) => median(tab[c][model]));
-  const n = threadCounts.map((c) => nativeMs(model, 64, c));
+  const n = threadCounts.map((c) => (opt.cli ? median(nativeRounds[c][model]) : nativeMs(model, 64, c)));
   const ratio = native.length ? `${(best(t) / best(n)).toFixed(2)}×` : "—";
   line(`| ${model} | ${n.map((x) => fmt(x)).join(" | ")} | ${t.map((x) => `**${fmt(x)}**`).join(" | ")} | ${ratio} |${opt.gpu ? ` ${fmt(gpu[model])} |` : ""} ${fmt(median(tabGrid[model]))} |`);
 }
