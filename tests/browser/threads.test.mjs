@@ -34,6 +34,18 @@ async function train(page, url, steps) {
   return badge(page);
 }
 
+/** A new page of `context`, with its page errors and console errors, and the paths of every
+ * request of the context. */
+async function watched(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  const fetched = [];
+  context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  return { page, problems, fetched };
+}
+
 /** The train view's sample grid's grey levels. */
 const sampleGrid = (page) =>
   page.evaluate(() => {
@@ -54,12 +66,7 @@ async function seededGrid(page, url) {
 test("an isolated page trains on every core; threads=1 picks the single-thread worker", { timeout: 300_000, skip: CORES < 2 && "one core" }, async () => {
   const context = await browser.newContext();
   try {
-    const page = await context.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-    const fetched = [];
-    context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    const { page, problems, fetched } = await watched(context);
     const pooledUrl = `${base}/?backend=cpu&pause_at=10#/train`;
     assert.match(await train(page, pooledUrl, 10), new RegExp(`relaxed SIMD, ${CORES} threads`));
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
@@ -111,12 +118,7 @@ test("without relaxed SIMD the plain threaded build trains, ending where one thr
       assert.match(body, /const relaxed = false &&/, "the loader probes for relaxed SIMD");
       await route.fulfill({ response, body });
     });
-    const page = await context.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-    const fetched = [];
-    context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    const { page, problems, fetched } = await watched(context);
     const label = await train(page, `${base}/?backend=cpu&pause_at=10#/train`, 10);
     assert.match(label, new RegExp(`WebAssembly SIMD, ${CORES} threads`));
     assert.doesNotMatch(label, /relaxed/);
