@@ -108,7 +108,7 @@ impl<M: DemoModel> Demo<M> {
         let model = &mut self.model;
         let mut stepped = None;
         (self.compute)(&mut || stepped = Some(model.step()));
-        stepped.ok_or(EngineError::StepNotRun)
+        stepped.ok_or(EngineError::ComputeNotRun)
     }
 
     fn restarted(&mut self) {

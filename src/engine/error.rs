@@ -24,7 +24,7 @@ pub enum EngineError {
     /// The engine's [`Compute`](super::task::Compute) returned without running the work it
     /// was handed (a training step, or the sample grid's forward passes).
     #[error("the thread pool returned without running the training step or the sample grid")]
-    StepNotRun,
+    ComputeNotRun,
 }
 
 impl From<EngineError> for WorkerError {

@@ -194,7 +194,7 @@ impl Engine {
         (self.compute)(&mut || stepped = Some(trainer.step(data)));
         match stepped {
             Some(result) => Ok(result?),
-            None => Err(EngineError::StepNotRun),
+            None => Err(EngineError::ComputeNotRun),
         }
     }
 
@@ -601,7 +601,7 @@ impl Engine {
             let probs = classifier.probabilities(images.clone());
             computed = Some((images, probs));
         });
-        let (images, probs) = computed.ok_or(EngineError::StepNotRun)?;
+        let (images, probs) = computed.ok_or(EngineError::ComputeNotRun)?;
         let panel = Panel {
             name: name.into(),
             title,
