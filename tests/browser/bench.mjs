@@ -11,7 +11,8 @@
 //     per core; `--gpu`: its WebGPU worker too) for the models of the native `bench` (same ids,
 //     same architectures), against the native figures in the `--native` JSON files
 //     (`gan-playground bench --json`, one per thread count; with `--cli`, the step table's
-//     native figures are timed by that CLI in each round, just before the tab's); the tab
+//     native figures are timed by that CLI in each round, just before the tab's, and tab ÷
+//     native is taken round by round: the median of the rounds and their range); the tab
 //     draws no sample grid while timed, as native training draws none, and is timed once more
 //     with the page's default grid every 10 steps;
 //   - the same 3-layer MLP GAN in TensorFlow.js 4.22 (tests/browser/peer/tfjs.html) on its wasm
@@ -55,7 +56,7 @@ const MODELS = {
   "dcgan-32": "model=dcgan&channels=32",
   "dcgan-64": "model=dcgan&channels=64",
 };
-const ROUNDS = QUICK ? 1 : 3;
+const ROUNDS = QUICK ? 1 : 5;
 const SCALE_BATCHES = QUICK ? [16] : [16, 64, 256, 512];
 const SCALE_MODELS = QUICK ? ["mlp-3layer"] : ["mlp-3layer", "dcgan-16", "dcgan-32"];
 const STEP_MODELS = QUICK ? ["mlp-3layer"] : ["mlp-3layer", "mlp", "dcgan-32", "dcgan-64"];
@@ -313,12 +314,21 @@ line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ${opt
 line();
 const nativeCols = threadCounts.map((t) => `native, ${t} thread${t > 1 ? "s" : ""}`);
 const gridCol = `tab, ${N} thread${N > 1 ? "s" : ""}, a grid every ${GRID_EVERY} steps`;
-line(`| model | ${nativeCols.join(" | ")} | ${tabCols.join(" | ")} | best tab ÷ best native |${opt.gpu ? " tab WebGPU |" : ""} ${gridCol} |`);
+line(`| model | ${nativeCols.join(" | ")} | ${tabCols.join(" | ")} | ${opt.cli ? "best tab ÷ best native, round by round (median, range)" : "best tab ÷ best native"} |${opt.gpu ? " tab WebGPU |" : ""} ${gridCol} |`);
 line(`|---|${nativeCols.map(() => "---|").join("")}${tabCols.map(() => "---|").join("")}---|${opt.gpu ? "---|" : ""}---|`);
+/**
+ * Each round's best tab ÷ that round's best native (timed just before it), so that a slow
+ * spell of the machine weighs on both sides of a ratio: the median of the rounds and their range.
+ */
+function pairedRatio(model) {
+  const ratios = tab[TAB_THREADS[0]][model].map((_, r) => best(TAB_THREADS.map((c) => tab[c][model][r])) / best(threadCounts.map((c) => nativeRounds[c][model][r])));
+  const range = ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : "";
+  return `${median(ratios).toFixed(2)}×${range}`;
+}
 for (const model of STEP_MODELS) {
   const t = TAB_THREADS.map((c) => median(tab[c][model]));
   const n = threadCounts.map((c) => (opt.cli ? median(nativeRounds[c][model]) : nativeMs(model, 64, c)));
-  const ratio = native.length ? `${(best(t) / best(n)).toFixed(2)}×` : "—";
+  const ratio = opt.cli ? pairedRatio(model) : native.length ? `${(best(t) / best(n)).toFixed(2)}×` : "—";
   line(`| ${model} | ${n.map((x) => fmt(x)).join(" | ")} | ${t.map((x) => `**${fmt(x)}**`).join(" | ")} | ${ratio} |${opt.gpu ? ` ${fmt(gpu[model])} |` : ""} ${fmt(median(tabGrid[model]))} |`);
 }
 line();
