@@ -21,6 +21,21 @@ fn fmt_duration(ms: f64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// The number of steps in a “… every (steps)” field (`min` or more; 0 means never where `min`
+/// is 0), or the message the page shows for its text.
+fn every_steps(label: &str, text: &str, min: u32) -> Result<u32, String> {
+    let text = text.trim();
+    match text.parse::<u32>() {
+        Ok(n) if n >= min => Ok(n),
+        _ if min == 0 => Err(format!(
+            "“{label}” must be a whole number of steps (0: never); got “{text}”"
+        )),
+        _ => Err(format!(
+            "“{label}” must be a whole number of steps, {min} or more; got “{text}”"
+        )),
+    }
+}
+
 /// The train view, drawn from the [`TrainSession`] in context.
 #[component]
 pub fn TrainView() -> impl IntoView {
@@ -96,36 +111,26 @@ pub fn TrainView() -> impl IntoView {
             },
         }
     };
-    let apply_metrics_every = move || match metrics_every.get_untracked().trim().parse::<u32>() {
-        Ok(n) => {
-            command(Command::MetricsEvery(n));
-            true
-        }
-        Err(_) => {
-            error.set(Some(format!(
-                "“Metrics every” must be a whole number of steps (0: never); got “{}”",
-                metrics_every.get_untracked().trim()
-            )));
-            false
-        }
-    };
-    let apply_sample_every = move || match sample_every.get_untracked().trim().parse::<u32>() {
-        Ok(n) if n >= 1 => {
-            command(Command::SampleEvery(n));
-            true
-        }
-        _ => {
-            error.set(Some(format!(
-                "“Samples every” must be a whole number of steps, 1 or more; got “{}”",
-                sample_every.get_untracked().trim()
-            )));
-            false
-        }
-    };
+    // Sends a “… every (steps)” field's command, or shows why its text is refused.
+    let apply_every =
+        move |label: &str, text: RwSignal<String>, min: u32, to: fn(u32) -> Command| {
+            match every_steps(label, &text.get_untracked(), min) {
+                Ok(n) => {
+                    command(to(n));
+                    true
+                }
+                Err(message) => {
+                    error.set(Some(message));
+                    false
+                }
+            }
+        };
     let apply = move |_| {
         notice.set(None);
         if let Some(c) = form.config() {
-            if !apply_sample_every() || !apply_metrics_every() {
+            if !apply_every("Samples every", sample_every, 1, Command::SampleEvery)
+                || !apply_every("Metrics every", metrics_every, 0, Command::MetricsEvery)
+            {
                 return;
             }
             command(Command::Update(to_setting_pairs(&c)));
@@ -376,4 +381,25 @@ pub fn TrainView() -> impl IntoView {
         </main>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::every_steps;
+
+    #[test]
+    fn every_steps_takes_whole_numbers_from_the_lower_bound() {
+        assert_eq!(every_steps("Samples every", " 25 ", 1), Ok(25));
+        assert_eq!(every_steps("Metrics every", "0", 0), Ok(0));
+        assert_eq!(
+            every_steps("Samples every", "0", 1),
+            Err("“Samples every” must be a whole number of steps, 1 or more; got “0”".into())
+        );
+        assert_eq!(
+            every_steps("Metrics every", "ten", 0),
+            Err("“Metrics every” must be a whole number of steps (0: never); got “ten”".into())
+        );
+        assert!(every_steps("Samples every", "-3", 1).is_err());
+        assert!(every_steps("Samples every", "2.5", 1).is_err());
+    }
 }
