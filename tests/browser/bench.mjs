@@ -13,8 +13,8 @@
 //     (`gan-playground bench --json`, one per thread count; with `--cli`, the step table's
 //     native figures are timed by that CLI in each round, just before the tab's, and tab ÷
 //     native is taken round by round: the median of the rounds and their range); the tab
-//     draws no sample grid while timed, as native training draws none, and is timed once more
-//     with the page's default grid every 10 steps;
+//     draws no sample grid and computes no quality metrics while timed, as native training
+//     does neither, and is timed once more with the page's defaults (a grid every 10 steps);
 //   - the same 3-layer MLP GAN in TensorFlow.js 4.22 (tests/browser/peer/tfjs.html) on its wasm
 //     (one thread and one per core), webgl and cpu backends, alternating with ours round by
 //     round (medians of the rounds);
@@ -132,8 +132,10 @@ class OneReport extends Error {}
 async function inTabOnce(model, batch, backend, warmup, steps, threads, grid) {
   const page = await browser.newPage();
   try {
-    const sampleEvery = grid ? GRID_EVERY : 1_000_000;
-    await page.goto(`${base}/?backend=${backend}&threads=${threads}&${MODELS[model]}&batch_size=${batch}&pause_at=${warmup + steps}&sample_every=${sampleEvery}#/train`);
+    // Timed as native training runs: no sample grid and no quality metrics (by default every 250
+    // steps, inside the longer windows of the scale table); `grid`: the train view's defaults.
+    const defaults = grid ? `sample_every=${GRID_EVERY}` : "sample_every=1000000&metrics_every=0";
+    await page.goto(`${base}/?backend=${backend}&threads=${threads}&${MODELS[model]}&batch_size=${batch}&pause_at=${warmup + steps}&${defaults}#/train`);
     await page.locator("#train:not([disabled])").waitFor({ timeout: 600_000 });
     const badge = (await page.locator("#backend .badge").innerText()).trim();
     // The badge names the pool: the threaded worker must have started where it was asked for.
@@ -310,7 +312,7 @@ line();
 const N = TAB_THREADS.at(-1);
 const tabCols = TAB_THREADS.map((t) => `tab, ${t} thread${t > 1 ? "s" : ""}`);
 const best = (xs) => Math.min(...xs.filter((x) => Number.isFinite(x)));
-line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ${opt.cli ? "each model natively (the release CLI, 1 and 2 threads) and then in the tab, and " : "ours and "}TensorFlow.js one after the other${opt.cli ? "" : " in the same browser"}. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it). Like native training, the tab draws no sample grid while it is timed (\`sample_every\` past the end); the last column draws one every ${GRID_EVERY} steps with the classifier's verdict, as the train view does by default.`);
+line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ${opt.cli ? "each model natively (the release CLI, 1 and 2 threads) and then in the tab, and " : "ours and "}TensorFlow.js one after the other${opt.cli ? "" : " in the same browser"}. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it). Like native training, the tab draws no sample grid and computes no quality metrics while it is timed (\`sample_every\` past the end, \`metrics_every=0\`); the last column draws a grid every ${GRID_EVERY} steps with the classifier's verdict and keeps the metrics' default (every 250 steps), as the train view does.`);
 line();
 const nativeCols = threadCounts.map((t) => `native, ${t} thread${t > 1 ? "s" : ""}`);
 const gridCol = `tab, ${N} thread${N > 1 ? "s" : ""}, a grid every ${GRID_EVERY} steps`;
