@@ -86,6 +86,14 @@ export async function coldPage(browser, mbit) {
   return { context, page };
 }
 
+/** Records `page`'s console errors and page errors, from now on, into the array it returns. */
+export function recordProblems(page) {
+  const problems = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  return problems;
+}
+
 /**
  * Opens `base/path` in a new page of `browser` with console errors, page errors and the main
  * thread's long tasks recorded from the first script on: returns `{ page, problems }` (the long
@@ -93,9 +101,7 @@ export async function coldPage(browser, mbit) {
  */
 export async function openWatched(browser, base, path) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const problems = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const problems = recordProblems(page);
   await page.addInitScript(() => {
     window.__longtasks = [];
     new PerformanceObserver((list) => {

@@ -12,7 +12,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { ARTIFACTS, serveDist, useSite } from "./harness.mjs";
+import { ARTIFACTS, recordProblems, serveDist, useSite } from "./harness.mjs";
 
 let base, browser;
 
@@ -38,9 +38,7 @@ async function train(page, url, steps) {
  * request of the context. */
 async function watched(context) {
   const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  const problems = recordProblems(page);
   const fetched = [];
   context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
   return { page, problems, fetched };
