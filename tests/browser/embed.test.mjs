@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, useSite } from "./harness.mjs";
+import { ARTIFACTS, recordProblems, useSite } from "./harness.mjs";
 
 let base, browser;
 
@@ -20,8 +20,7 @@ for (const scheme of ["light", "dark"]) {
       const context = await browser.newContext({ colorScheme: scheme, viewport: { width: width + 40, height: 900 } });
       try {
         const page = await context.newPage();
-        const problems = [];
-        page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+        const problems = recordProblems(page);
         const src = `${base}/#/gallery?embed&seed=3`;
         await page.setContent(`<!DOCTYPE html><body style="margin:20px">
           <p>A tutorial paragraph above the demo.</p>

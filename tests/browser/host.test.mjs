@@ -10,7 +10,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { ARTIFACTS, useSite } from "./harness.mjs";
+import { ARTIFACTS, recordProblems, useSite } from "./harness.mjs";
 
 let base, hostBase, browser;
 
@@ -61,8 +61,7 @@ useSite(async (site) => {
 
 test("a tutorial with three embedded demos: only the visible one works, commands from the allowed origin drive it", { timeout: 300_000 }, async () => {
   const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const problems = recordProblems(page);
   try {
     await page.goto(`${hostBase}/tutorial.html`);
     const events = (id) => page.evaluate((id) => window.events[id], id);
@@ -180,8 +179,7 @@ test("a tutorial with three embedded demos: only the visible one works, commands
 
 test("the Embed button writes the snippet for the view as set up, and previews it live", { timeout: 180_000 }, async () => {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const problems = recordProblems(page);
   try {
     await page.goto(`${base}/#/gallery?seed=5`);
     await page.locator("#gallery[data-first-grid-ms]").waitFor({ timeout: 120_000 });

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, coldPage, useSite } from "./harness.mjs";
+import { ARTIFACTS, coldPage, recordProblems, useSite } from "./harness.mjs";
 
 let base, browser;
 const MBIT = 10;
@@ -26,8 +26,7 @@ async function slowPage() {
       }
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const problems = recordProblems(page);
   return { context, page, problems };
 }
 
@@ -64,8 +63,7 @@ test("a browser without DecompressionStream fetches the plain digits and trains"
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    const problems = recordProblems(page);
     // The worker's loader first removes the class, as an older browser would lack it.
     await page.route(/\/worker(_mt)?_loader-/, async (route) => {
       // With the original's headers: the threaded worker must stay cross-origin isolated.

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ARTIFACTS, serveDist, useSite } from "./harness.mjs";
+import { ARTIFACTS, recordProblems, serveDist, useSite } from "./harness.mjs";
 
 let base, browser;
 
@@ -12,9 +12,7 @@ useSite((site) => ({ base, browser } = site));
 
 async function open(context, path) {
   const page = await context.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const problems = recordProblems(page);
   await page.goto(`${base}/${path}`);
   return { page, problems };
 }
@@ -154,9 +152,7 @@ test("the built site works from a sub-path", { timeout: 300_000 }, async () => {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    const problems = [];
-    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    const problems = recordProblems(page);
     // Every file but index.html (and embed.js, whose name authors write) has its content's
     // hash in its name, or the build's id in its query: no cache can mix two builds.
     const fetched = [];
