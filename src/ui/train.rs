@@ -296,6 +296,11 @@ pub fn TrainView() -> impl IntoView {
                     <button id="apply" hidden=!shows("settings") disabled=move || !ready.get() on:click=apply title="Apply the ⚡ settings to the running session without restarting it.">"Apply"</button>
                     <button id="evaluate" hidden=!shows("metrics") disabled=move || !ready.get() on:click=move |_| command(Command::Evaluate) title="Compute the quality metrics on 1,000 fresh samples now.">"Evaluate"</button>
                 </div>
+                // Right under the buttons, so a refused Apply or Train is seen where it was pressed.
+                {move || notice.get().map(|n| view! { <p class="notice" id="train-notice">{n}</p> })}
+                {move || error.get().map(|e| view! { <p class="error-banner" id="error" role="alert">{e}
+                    {move || stopped.get().then(|| view! { " The training worker has stopped. " <button on:click=move |_| { let _ = web_sys::window().map(|w| w.location().reload()); }>"Reload"</button> })}
+                    <button on:click=move |_| error.set(None)>"dismiss"</button></p> })}
                 <div class="settings-part" hidden=!shows("settings")>
                 <label class="field" hidden=hides("pause_at") title="Pause automatically at this step (empty: never). Also settable as ?pause_at=N.">
                     <span>"Pause at step"</span>
@@ -328,10 +333,6 @@ pub fn TrainView() -> impl IntoView {
                         <input id="load-checkpoint" type="file" accept=".bpk" disabled=move || !ready.get() on:change=load_checkpoint />
                     </label>
                 </div>
-                {move || notice.get().map(|n| view! { <p class="notice" id="train-notice">{n}</p> })}
-                {move || error.get().map(|e| view! { <p class="error-banner" id="error" role="alert">{e}
-                    {move || stopped.get().then(|| view! { " The training worker has stopped. " <button on:click=move |_| { let _ = web_sys::window().map(|w| w.location().reload()); }>"Reload"</button> })}
-                    <button on:click=move |_| error.set(None)>"dismiss"</button></p> })}
             </section>
             <section class="live">
                 <div class="stats" hidden=!shows("stats")>
