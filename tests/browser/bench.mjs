@@ -110,6 +110,12 @@ async function firstVisit() {
 
 /** The page's default: a sample grid (and the classifier's verdict on it) every this many steps. */
 const GRID_EVERY = 10;
+/**
+ * Every in-browser timing (ours and TF.js) starts after at least this much training: V8 first
+ * compiles wasm with its baseline compiler and recompiles the hot functions with its optimiser
+ * as they run, on the same two cores, for about the first 5 s (the native CLI runs compiled code).
+ */
+const WARM_MS = QUICK ? 0 : 5000;
 
 /**
  * ms/step of bench model `model` at `batch` in the tab on `backend` (cpu or gpu); if the steps
@@ -135,29 +141,32 @@ async function inTabOnce(model, batch, backend, warmup, steps, threads, grid) {
     // Timed as native training runs: no sample grid and no quality metrics (by default every 250
     // steps, inside the longer windows of the scale table); `grid`: the train view's defaults.
     const defaults = grid ? `sample_every=${GRID_EVERY}` : "sample_every=1000000&metrics_every=0";
-    await page.goto(`${base}/?backend=${backend}&threads=${threads}&${MODELS[model]}&batch_size=${batch}&pause_at=${warmup + steps}&${defaults}#/train`);
+    await page.goto(`${base}/?backend=${backend}&threads=${threads}&${MODELS[model]}&batch_size=${batch}&${defaults}#/train`);
     await page.locator("#train:not([disabled])").waitFor({ timeout: 600_000 });
     const badge = (await page.locator("#backend .badge").innerText()).trim();
     // The badge names the pool: the threaded worker must have started where it was asked for.
     if (backend === "cpu" && badge.includes(`${threads} threads`) !== threads > 1) throw new Error(`asked for ${threads} thread(s), the page runs ${badge}`);
-    // Timed in the page: the first moments the step counter shows ≥ warmup and ≥ warmup + steps.
+    // Timed in the page: from the first report that shows ≥ warmup steps and comes ≥ WARM_MS
+    // after the first step, to the first that shows `steps` more (the page is closed then).
     // An error shown by the page, or no end within 10 minutes, fails the bench.
-    const timing = page.evaluate(([from, to]) => new Promise((done, fail) => {
+    const timing = page.evaluate(([warmup, warmMs, steps]) => new Promise((done, fail) => {
       const seen = {};
       const look = () => {
         const error = document.querySelector(".error, [role=alert]");
         if (error?.innerText.trim()) fail(new Error(`the page says: ${error.innerText.trim()}`));
         const n = Number(document.querySelector("#step-count")?.innerText);
-        if (n >= from && !seen.t0) Object.assign(seen, { t0: performance.now(), s0: n });
-        if (n >= to) {
+        const now = performance.now();
+        if (n >= 1 && !seen.start) seen.start = now;
+        if (n >= warmup && seen.start && now - seen.start >= warmMs && !seen.t0) Object.assign(seen, { t0: now, s0: n });
+        if (seen.t0 && n >= seen.s0 + steps) {
           observer.disconnect();
-          done({ ...seen, t1: performance.now(), s1: n });
+          done({ ...seen, t1: now, s1: n });
         }
       };
       const observer = new MutationObserver(look);
       observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-      setTimeout(() => fail(new Error(`step ${to} not reached in 10 minutes (${seen.s0 ?? 0} so far)`)), 600_000);
-    }), [warmup, warmup + steps]);
+      setTimeout(() => fail(new Error(`${steps} steps after the warm-up not reached in 10 minutes (${seen.s0 ?? 0} warm-up steps so far)`)), 600_000);
+    }), [warmup, WARM_MS, steps]);
     await page.locator("#train").click();
     const { t0, s0, t1, s1 } = await timing;
     // The page reports steps in bunches (about every 200 ms): the counts at two reports time them.
@@ -178,7 +187,7 @@ async function tfjs(backend, warmup, steps, threads = 1) {
   try {
     await page.goto(`${base}/peer/tfjs.html`);
     await page.waitForFunction(() => window.peerReady);
-    const r = await page.evaluate(([b, w, s, t]) => window.runPeer(b, w, s, t), [backend, warmup, steps, threads]);
+    const r = await page.evaluate(([b, w, ms, s, t]) => window.runPeer(b, w, ms, s, t), [backend, warmup, WARM_MS, steps, threads]);
     if (r.backend !== backend) throw new Error(`TF.js ran on ${r.backend}, not ${backend}`);
     if (backend === "wasm" && threads && r.threads !== threads) throw new Error(`TF.js wasm ran ${r.threads} thread(s), not ${threads}`);
     if (backend === "wasm" && !threads) tfThreads.add(r.threads);
@@ -217,9 +226,9 @@ firstSizes.sort((a, b) => b.gz - a.gz);
 const firstTotal = (k) => firstSizes.reduce((s, x) => s + x[k], 0);
 
 // ---- 2. steps: ours and TF.js alternating, round by round
-// The page reports steps about every 200 ms, so each timing spans several reports. The MLPs'
-// steps are short: they warm up for 20 (V8 compiles the wasm with a baseline compiler first
-// and optimises the hot functions as they run) and are timed over 150 (4-8 s).
+// The page reports steps about every 200 ms, so each timing spans several reports. Every timing
+// in the browser starts after WARM_MS of training and the warm-up steps; the MLPs' steps are
+// short, so they are timed over 150 (4-8 s).
 const steps = QUICK ? { warmup: 1, mlpWarmup: 1, mlp: 20, tf: 2, big: 4 } : { warmup: 3, mlpWarmup: 20, mlp: 150, tf: 10, big: 8 };
 const tab = {}; // threads -> model -> [ms]
 const tabGrid = {}; // model -> [ms] with the most threads, drawing the page's default grids
@@ -312,7 +321,7 @@ line();
 const N = TAB_THREADS.at(-1);
 const tabCols = TAB_THREADS.map((t) => `tab, ${t} thread${t > 1 ? "s" : ""}`);
 const best = (xs) => Math.min(...xs.filter((x) => Number.isFinite(x)));
-line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ${opt.cli ? `each model natively (the release CLI, ${threadCounts.join(" and ")} thread${threadCounts.length > 1 || threadCounts[0] > 1 ? "s" : ""}) and then in the tab, and ` : "ours and "}TensorFlow.js one after the other${opt.cli ? "" : " in the same browser"}. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it). Like native training, the tab draws no sample grid and computes no quality metrics while it is timed (\`sample_every\` past the end, \`metrics_every=0\`); the last column draws a grid every ${GRID_EVERY} steps with the classifier's verdict and keeps the metrics' default (every 250 steps), as the train view does.`);
+line(`Medians of ${ROUNDS} round${ROUNDS > 1 ? "s" : ""}; each round times ${opt.cli ? `each model natively (the release CLI, ${threadCounts.join(" and ")} thread${threadCounts.length > 1 || threadCounts[0] > 1 ? "s" : ""}) and then in the tab, and ` : "ours and "}TensorFlow.js one after the other${opt.cli ? "" : " in the same browser"}. The tab runs ${[...badges].join(" and ")}: the single-thread worker (\`threads=1\`) and the threaded one (one thread per core, as a cross-origin isolated page gets it). Like native training, the tab draws no sample grid and computes no quality metrics while it is timed (\`sample_every\` past the end, \`metrics_every=0\`); the last column draws a grid every ${GRID_EVERY} steps with the classifier's verdict and keeps the metrics' default (every 250 steps), as the train view does.${WARM_MS ? ` Every timing in the browser, ours and TF.js's, starts after ${WARM_MS / 1000} s of training: V8 runs the wasm from its baseline compiler first and optimises the hot functions in the first seconds (the native CLI runs compiled code).` : ""}`);
 line();
 const nativeCols = threadCounts.map((t) => `native, ${t} thread${t > 1 ? "s" : ""}`);
 const gridCol = `tab, ${N} thread${N > 1 ? "s" : ""}, a grid every ${GRID_EVERY} steps`;
